@@ -1,0 +1,1 @@
+"""The procedure catalogue: storage, cleaning, import/export and Vietnamese-aware search."""

@@ -1,0 +1,121 @@
+"""Persistence for the catalogue: keyword-only functions over a session, no business rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from catalog.models import (
+    CatalogAudit,
+    CatalogState,
+    Procedure,
+    ProcedureAlias,
+    SearchSynonym,
+    UnansweredQuery,
+)
+from tthc.timeutil import utcnow
+
+
+def all_procedures(*, session: Session) -> list[Procedure]:
+    """Every procedure, ordered by code."""
+    return list(session.exec(select(Procedure).order_by(Procedure.code)))
+
+
+def get_procedure(*, session: Session, code: str) -> Procedure | None:
+    """One procedure by its national code."""
+    return session.exec(select(Procedure).where(Procedure.code == code)).first()
+
+
+def count_procedures(*, session: Session) -> int:
+    """How many procedures the catalogue holds."""
+    return session.exec(select(func.count()).select_from(Procedure)).one()
+
+
+def aliases_by_code(*, session: Session) -> dict[str, list[str]]:
+    """Staff-entered aliases grouped by procedure code."""
+    out: dict[str, list[str]] = {}
+    for alias in session.exec(select(ProcedureAlias).order_by(ProcedureAlias.alias)):
+        out.setdefault(alias.procedure_code, []).append(alias.alias)
+    return out
+
+
+def replace_aliases(*, session: Session, code: str, aliases: Iterable[str], actor: str) -> None:
+    """Make `aliases` the complete alias list of a procedure."""
+    session.exec(delete(ProcedureAlias).where(ProcedureAlias.procedure_code == code))  # type: ignore[call-overload]
+    for alias in aliases:
+        session.add(ProcedureAlias(procedure_code=code, alias=alias, created_by=actor))
+
+
+def synonym_overrides(*, session: Session) -> dict[str, str]:
+    """Staff overrides of the bundled synonym table."""
+    return {s.term: s.expansion for s in session.exec(select(SearchSynonym))}
+
+
+def set_synonym(*, session: Session, term: str, expansion: str) -> None:
+    """Add or replace a synonym override ('' disables a bundled entry)."""
+    row = session.get(SearchSynonym, term) or SearchSynonym(term=term)
+    row.expansion = expansion
+    row.updated_at = utcnow()
+    session.add(row)
+
+
+def get_state(*, session: Session) -> CatalogState:
+    """The catalogue version row (created on first use)."""
+    state = session.get(CatalogState, 1)
+    if state is None:
+        state = CatalogState(id=1, version=0)
+        session.add(state)
+        session.flush()
+    return state
+
+
+def bump_version(*, session: Session) -> CatalogState:
+    """Mark the catalogue as changed so every bot instance reloads its search index."""
+    state = get_state(session=session)
+    state.version += 1
+    state.updated_at = utcnow()
+    session.add(state)
+    return state
+
+
+def add_audit(*, session: Session, **fields: Any) -> CatalogAudit:
+    """Record who changed the catalogue and how."""
+    entry = CatalogAudit(**fields)
+    session.add(entry)
+    return entry
+
+
+def recent_audit(*, session: Session, limit: int = 20) -> list[CatalogAudit]:
+    """Latest catalogue changes first."""
+    query = select(CatalogAudit).order_by(CatalogAudit.at.desc()).limit(limit)  # type: ignore[attr-defined]
+    return list(session.exec(query))
+
+
+def record_unanswered(*, session: Session, kind: str, normalized: str, query: str) -> None:
+    """Count one more unanswered question of this normalised form."""
+    now = utcnow()
+    row = session.exec(
+        select(UnansweredQuery).where(
+            UnansweredQuery.kind == kind, UnansweredQuery.normalized == normalized
+        )
+    ).first()
+    if row is None:
+        session.add(UnansweredQuery(kind=kind, normalized=normalized, query=query))
+        return
+    row.count += 1
+    row.query = query
+    row.last_seen = now
+    session.add(row)
+
+
+def unanswered(*, session: Session, since: datetime | None = None, limit: int = 50) -> list[UnansweredQuery]:
+    """Most frequent unanswered questions first."""
+    query = select(UnansweredQuery)
+    if since is not None:
+        query = query.where(UnansweredQuery.last_seen >= since)
+    query = query.order_by(UnansweredQuery.count.desc(), UnansweredQuery.last_seen.desc()).limit(limit)  # type: ignore[attr-defined]
+    return list(session.exec(query))

@@ -1,0 +1,78 @@
+"""Every user-facing text, as jinja2 templates per language.
+
+`*.html` templates render Telegram HTML (autoescaped). `labels.txt` holds plain-text
+macros for button captions and pop-up alerts, which Telegram shows verbatim.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+LANGUAGES = ("vi", "en")
+TEMPLATE_DIR = Path(__file__).parent
+
+
+class Messages:
+    """Renders templates in the user's language."""
+
+    def __init__(self, default_language: str = "vi") -> None:
+        self.default_language = default_language
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATE_DIR),
+            autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["vnd"] = format_vnd
+        self.env.filters["num"] = format_number
+        self.env.filters["date"] = format_date
+
+    def lang(self, language: str | None) -> str:
+        """A supported language code, falling back to the default."""
+        return language if language in LANGUAGES else self.default_language
+
+    def render(self, language: str | None, name: str, **context: Any) -> str:
+        """Render `<lang>/<name>.html` to Telegram HTML."""
+        lang = self.lang(language)
+        text = self.env.get_template(f"{lang}/{name}.html").render(lang=lang, **context)
+        return unicodedata.normalize("NFC", _squeeze_blank_lines(text))
+
+    def label(self, language: str | None, key: str, **context: Any) -> str:
+        """A plain-text caption from `<lang>/labels.txt` (a macro of that name)."""
+        lang = self.lang(language)
+        module = self.env.get_template(f"{lang}/labels.txt").module
+        macro = getattr(module, key)
+        return unicodedata.normalize("NFC", str(macro(**context)).strip())
+
+    def template_names(self) -> list[str]:
+        """Names of the HTML templates (used by the test that renders them all)."""
+        return sorted(p.stem for p in (TEMPLATE_DIR / self.default_language).glob("*.html"))
+
+
+def _squeeze_blank_lines(text: str) -> str:
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out)
+
+
+def format_number(value: float | int) -> str:
+    """Vietnamese digit grouping: 1.234.567."""
+    return f"{round(value):,}".replace(",", ".")
+
+
+def format_vnd(value: float | int) -> str:
+    """An amount in đồng, the way receipts print it."""
+    return f"{format_number(value)} đồng"
+
+
+def format_date(value: Any) -> str:
+    """dd/mm/yyyy, as on Vietnamese documents."""
+    return value.strftime("%d/%m/%Y") if value else ""

@@ -1,0 +1,1 @@
+"""Bot users: language preference and the small conversation state kept between messages."""

@@ -1,0 +1,68 @@
+"""User preferences and conversation state, independent of Telegram."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from tthc.db import Database
+from users import repository
+
+LANGUAGES = ("vi", "en")
+
+
+@dataclass(frozen=True)
+class UserView:
+    """What handlers need to know about the person they are answering."""
+
+    id: int
+    language: str
+    state: str | None
+    state_data: dict[str, Any]
+
+
+class UserService:
+    """Language and pending-input state, stored so restarts and other instances agree."""
+
+    def __init__(self, db: Database, default_language: str) -> None:
+        self.db = db
+        self.default_language = default_language
+
+    def touch(self, user_id: int, telegram_language: str | None = None) -> UserView:
+        """Load (or register) a user; new users get Vietnamese unless their client is English."""
+        initial = self.default_language
+        if telegram_language and telegram_language.lower().startswith("en"):
+            initial = "en"
+        with self.db.session() as session:
+            user = repository.get_or_create_user(
+                session=session, user_id=user_id, language=initial
+            )
+            return _view(user)
+
+    def set_language(self, user_id: int, language: str) -> UserView:
+        """Switch the UI language; unknown codes are rejected by the caller beforehand."""
+        if language not in LANGUAGES:
+            raise ValueError(f"unsupported language {language!r}")
+        with self.db.session() as session:
+            user = repository.get_or_create_user(
+                session=session, user_id=user_id, language=language
+            )
+            user.language = language
+            repository.save_user(session=session, user=user)
+            return _view(user)
+
+    def set_state(self, user_id: int, state: str | None, data: dict[str, Any] | None = None) -> None:
+        """Remember what the user's next message is an answer to (None clears it)."""
+        with self.db.session() as session:
+            user = repository.get_or_create_user(
+                session=session, user_id=user_id, language=self.default_language
+            )
+            user.state = state
+            user.state_data = json.dumps(data, ensure_ascii=False) if data else None
+            repository.save_user(session=session, user=user)
+
+
+def _view(user: Any) -> UserView:
+    data = json.loads(user.state_data) if user.state_data else {}
+    return UserView(id=user.id, language=user.language, state=user.state, state_data=data)
