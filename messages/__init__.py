@@ -36,13 +36,13 @@ class Messages:
         """A supported language code, falling back to the default."""
         return language if language in LANGUAGES else self.default_language
 
-    def render(self, language: str | None, name: str, **context: Any) -> str:
-        """Render `<lang>/<name>.html` to Telegram HTML."""
+    def render(self, language: str | None, template: str, /, **context: Any) -> str:
+        """Render `<lang>/<template>.html` to Telegram HTML."""
         lang = self.lang(language)
-        text = self.env.get_template(f"{lang}/{name}.html").render(lang=lang, **context)
+        text = self.env.get_template(f"{lang}/{template}.html").render(lang=lang, **context)
         return unicodedata.normalize("NFC", _squeeze_blank_lines(text))
 
-    def label(self, language: str | None, key: str, **context: Any) -> str:
+    def label(self, language: str | None, key: str, /, **context: Any) -> str:
         """A plain-text caption from `<lang>/labels.txt` (a macro of that name)."""
         lang = self.lang(language)
         module = self.env.get_template(f"{lang}/labels.txt").module

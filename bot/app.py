@@ -1,0 +1,113 @@
+"""Wiring only: build the Application from settings and services; nothing runs at import."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.context import BotApplication, BotContext
+from bot.handlers import common, search
+from bot.views import Views
+from tthc.services import Services
+
+log = logging.getLogger(__name__)
+
+COMMANDS = {
+    "vi": [
+        ("start", "Menu chính"),
+        ("help", "Hướng dẫn"),
+        ("lang", "Đổi ngôn ngữ"),
+        ("cancel", "Huỷ thao tác"),
+    ],
+    "en": [
+        ("start", "Main menu"),
+        ("help", "Help"),
+        ("lang", "Change language"),
+        ("cancel", "Cancel"),
+    ],
+}
+
+
+def build_application(
+    services: Services,
+    *,
+    token: str,
+    request: BaseRequest | None = None,
+    update_processor: BaseUpdateProcessor | None = None,
+    rate_limit: bool = True,
+) -> BotApplication:
+    """The python-telegram-bot Application with every handler attached."""
+    settings = services.settings
+    builder: Any = (
+        ApplicationBuilder()
+        .token(token)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .context_types(ContextTypes(context=BotContext))
+        .post_init(_post_init)
+    )
+    if settings.telegram_base_url:
+        builder = builder.base_url(settings.telegram_base_url)
+    if settings.telegram_base_file_url:
+        builder = builder.base_file_url(settings.telegram_base_file_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if update_processor is not None:
+        builder = builder.concurrent_updates(update_processor)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application: BotApplication = builder.build()
+    application.bot_data["services"] = services
+    application.bot_data["views"] = Views(services.messages)
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Register handlers; order matters only where filters overlap."""
+    application.add_handler(CommandHandler("start", common.start))
+    application.add_handler(CommandHandler("help", common.help_command))
+    application.add_handler(CommandHandler("cancel", common.cancel))
+    application.add_handler(CommandHandler("lang", common.language))
+    application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command))
+    application.add_handler(MessageHandler(filters.TEXT, search.text_message))
+    application.add_handler(
+        MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, common.unsupported)
+    )
+    application.add_handler(CallbackQueryHandler(common.menu_button, pattern=r"^m:(home|help|search)$"))
+    application.add_handler(CallbackQueryHandler(common.language_button, pattern=r"^(l:(vi|en)|m:lang)$"))
+    application.add_handler(CallbackQueryHandler(search.open_procedure, pattern=r"^[pr]:[\w.\-]{1,32}$"))
+    application.add_handler(CallbackQueryHandler(search.open_section, pattern=r"^s:[\w.\-]{1,32}:\w$"))
+    application.add_handler(CallbackQueryHandler(common.stale_button))
+    application.add_error_handler(common.on_error)  # type: ignore[arg-type]
+
+
+async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Publish the command menu in both languages (best effort: the bot works without it)."""
+    try:
+        for lang, commands in COMMANDS.items():
+            await application.bot.set_my_commands(
+                [BotCommand(c, d) for c, d in commands], language_code=None if lang == "vi" else lang
+            )
+    except Exception:
+        log.warning("could not publish the command list", exc_info=True)
+
+
+def run_polling(application: BotApplication) -> None:
+    """Long polling until SIGINT/SIGTERM, then a clean shutdown."""
+    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)

@@ -1,0 +1,1 @@
+"""Thin Telegram handlers: parse the update, call a service, render a view, send."""

@@ -1,0 +1,138 @@
+"""Start, help, language, cancel, unknown input and the global error handler."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.sender import send
+from bot.views import Views
+from tthc.db import DatabaseUnavailable
+from users.service import LANGUAGES, UserView
+
+log = logging.getLogger(__name__)
+
+
+def views(context: BotContext) -> Views:
+    """The reply builders for this application."""
+    return context.bot_data["views"]  # type: ignore[no-any-return]
+
+
+async def current_user(update: Update, context: BotContext) -> UserView:
+    """The stored user behind this update (registered on first contact)."""
+    tg_user = update.effective_user
+    assert tg_user is not None
+    return await context.call(context.services.users.touch, tg_user.id, tg_user.language_code)
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Greet and show the main menu; deep-link payloads are handled by the search module."""
+    user = await current_user(update, context)
+    await context.call(context.services.users.set_state, user.id, None)
+    info = await context.call(context.services.catalog.info)
+    name = update.effective_user.first_name if update.effective_user else None
+    await send(update, context, views(context).main_menu(user.language, info, name))
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """Explain how to use the bot."""
+    user = await current_user(update, context)
+    await send(update, context, views(context).text(user.language, "help", menu=True))
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    """Forget whatever the user was in the middle of."""
+    user = await current_user(update, context)
+    await context.call(context.services.users.set_state, user.id, None)
+    await send(update, context, views(context).text(user.language, "cancelled", menu=True))
+
+
+async def language(update: Update, context: BotContext) -> None:
+    """`/lang en` switches directly; `/lang` alone offers the choice."""
+    user = await current_user(update, context)
+    choice = (context.args or [""])[0].lower()
+    if choice in LANGUAGES:
+        await _set_language(update, context, user.id, choice)
+    else:
+        await send(update, context, views(context).language_prompt(user.language))
+
+
+async def language_button(update: Update, context: BotContext) -> None:
+    """A press on one of the language buttons (`l:vi`, `l:en`) or the menu toggle (`m:lang`)."""
+    user = await current_user(update, context)
+    data = update.callback_query.data if update.callback_query else ""
+    choice = (data or "").partition(":")[2]
+    if choice not in LANGUAGES:  # the menu toggle switches to the other language
+        choice = "en" if user.language == "vi" else "vi"
+    await _set_language(update, context, user.id, choice)
+
+
+async def _set_language(update: Update, context: BotContext, user_id: int, choice: str) -> None:
+    user = await context.call(context.services.users.set_language, user_id, choice)
+    reply = views(context).text(user.language, "language_set", menu=True)
+    await send(update, context, reply)
+
+
+async def menu_button(update: Update, context: BotContext) -> None:
+    """Main-menu buttons: home, help, search prompt."""
+    user = await current_user(update, context)
+    action = (update.callback_query.data or "").partition(":")[2] if update.callback_query else ""
+    v = views(context)
+    if action == "help":
+        reply = v.text(user.language, "help", menu=True)
+    elif action == "search":
+        reply = v.text(user.language, "search_prompt")
+    else:
+        info = await context.call(context.services.catalog.info)
+        reply = v.main_menu(user.language, info)
+    await send(update, context, reply)
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """A command the bot does not have."""
+    user = await current_user(update, context)
+    text = update.effective_message.text if update.effective_message else ""
+    command = (text or "").split()[0].split("@")[0][:40] if text else "/"
+    await send(update, context, views(context).text(user.language, "unknown_command", command=command))
+
+
+async def unsupported(update: Update, context: BotContext) -> None:
+    """Stickers, photos, voice and other non-text messages."""
+    user = await current_user(update, context)
+    await send(update, context, views(context).text(user.language, "unsupported"))
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """A button whose data this version of the bot no longer understands."""
+    user = await current_user(update, context)
+    await send(update, context, views(context).text(user.language, "stale", menu=True))
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the failure with its context and tell the user, in their language, to retry."""
+    error = context.error
+    busy = isinstance(error, DatabaseUnavailable)
+    log.error(
+        "update failed: %s",
+        type(error).__name__,
+        exc_info=error,
+        extra={"update": update.to_dict() if isinstance(update, Update) else repr(update)},
+    )
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    lang = context.services.messages.lang(
+        update.effective_user.language_code[:2] if update.effective_user and update.effective_user.language_code else None
+    )
+    try:
+        lang = (await context.call(context.services.users.touch, update.effective_user.id)).language  # type: ignore[union-attr]
+    except Exception:  # the database may be the reason we are here
+        log.debug("could not load the user's language for the error reply", exc_info=True)
+    reply = views(context).text(lang, "busy" if busy else "error")
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await context.bot.send_message(update.effective_chat.id, reply.text)
+    except Exception:
+        log.exception("could not tell the user about the failure")

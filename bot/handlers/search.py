@@ -1,0 +1,93 @@
+"""Free text → procedure: search, result lists, procedure cards and their sections."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatAction
+
+from bot.context import BotContext
+from bot.handlers.common import current_user, views
+from bot.sender import send
+from bot.views import SECTION_BY_CODE
+from catalog.search import Confidence
+
+LIST_STATE = "list"
+
+
+async def text_message(update: Update, context: BotContext) -> None:
+    """Any text that is not a command is a question about a procedure."""
+    message = update.effective_message
+    user = await current_user(update, context)
+    text = (message.text or "") if message else ""
+    v = views(context)
+    if not text.strip():
+        await send(update, context, v.text(user.language, "empty_text"))
+        return
+    limit = context.services.settings.max_query_length
+    if len(text) > limit:
+        await send(update, context, v.text(user.language, "too_long", length=len(text), limit=limit))
+        return
+    if update.effective_chat is not None:
+        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+    catalog = context.services.catalog
+    if user.state == LIST_STATE:  # a new question: the list shown before went unused
+        await context.call(_log_abandoned, context, user.state_data)
+    result = await context.call(catalog.search, text, 5)
+    if result.confidence is Confidence.CONFIDENT and result.best is not None:
+        await context.call(context.services.users.set_state, user.id, None)
+        await show_card(update, context, result.best.code, user.language, edit=False)
+        return
+    if result.confidence is Confidence.NONE:
+        await context.call(catalog.record_unanswered, result)
+        await context.call(context.services.users.set_state, user.id, None)
+    else:
+        await context.call(
+            context.services.users.set_state,
+            user.id,
+            LIST_STATE,
+            {"q": result.query[:500], "n": result.normalized},
+        )
+    await send(update, context, v.search_result(user.language, result))
+
+
+def _log_abandoned(context: BotContext, data: dict[str, str]) -> None:
+    from catalog.search import SearchResult
+
+    result = SearchResult(data.get("q", ""), data.get("n", ""), Confidence.AMBIGUOUS, ())
+    context.services.catalog.record_unanswered(result, kind="abandoned")
+
+
+async def open_procedure(update: Update, context: BotContext) -> None:
+    """`p:<code>` (card, from a card or section) and `r:<code>` (a pick from a result list)."""
+    user = await current_user(update, context)
+    data = update.callback_query.data if update.callback_query else ""
+    kind, _, code = (data or "").partition(":")
+    if kind == "r":
+        await context.call(context.services.users.set_state, user.id, None)
+    from_card = kind == "p"
+    await show_card(update, context, code, user.language, edit=from_card)
+
+
+async def show_card(update: Update, context: BotContext, code: str, lang: str, *, edit: bool) -> None:
+    """The procedure card, or a polite "this list has changed" for codes that disappeared."""
+    procedure = await context.call(context.services.catalog.get, code)
+    v = views(context)
+    if procedure is None:
+        await send(update, context, v.text(lang, "stale", menu=True))
+        return
+    variants = await context.call(context.services.catalog.level_variants, code)
+    await send(update, context, v.procedure_card(lang, procedure, variants, edit=edit))
+
+
+async def open_section(update: Update, context: BotContext) -> None:
+    """`s:<code>:<section>`: one section of the card, edited in place."""
+    user = await current_user(update, context)
+    data = update.callback_query.data if update.callback_query else ""
+    _, code, section_code = (data or "").split(":", 2) if (data or "").count(":") == 2 else ("", "", "")
+    section = SECTION_BY_CODE.get(section_code)
+    procedure = await context.call(context.services.catalog.get, code) if section else None
+    v = views(context)
+    if procedure is None or section is None:
+        await send(update, context, v.text(user.language, "stale", menu=True))
+        return
+    await send(update, context, v.procedure_section(user.language, procedure, section))

@@ -1,0 +1,66 @@
+"""The one place replies are sent: splitting, keyboards, edits in place."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.context import BotContext
+from bot.replies import Reply
+from bot.split import split_html
+
+log = logging.getLogger(__name__)
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Telegram markup for a reply's buttons."""
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.text, callback_data=b.data)
+                if b.data is not None
+                else InlineKeyboardButton(b.text, url=b.url)
+                for b in row
+            ]
+            for row in reply.buttons
+        ]
+    )
+
+
+async def send(update: Update, context: BotContext, reply: Reply) -> None:
+    """Send (or, for `edit` replies to a button, edit) a reply, split under Telegram's limit."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(reply.notice)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    parts = split_html(reply.text)
+    markup = keyboard(reply)
+    if reply.edit and query is not None and query.message is not None:
+        try:
+            await context.bot.edit_message_text(
+                chat_id=chat.id,
+                message_id=query.message.message_id,
+                text=parts[0],
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if len(parts) == 1 else None,
+                disable_web_page_preview=True,
+            )
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():  # a double press changes nothing
+                raise
+        parts = parts[1:]
+    for i, part in enumerate(parts):
+        await context.bot.send_message(
+            chat_id=chat.id,
+            text=part,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup if i == len(parts) - 1 else None,
+            disable_web_page_preview=True,
+        )

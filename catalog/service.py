@@ -1,0 +1,131 @@
+"""Catalogue service: the search index kept in step with the database, and procedure lookup.
+
+The index lives in process memory only as a cache: the database's catalogue version is
+checked (at most every `refresh_seconds`) so every bot instance picks up an import made
+by any other process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from catalog import repository
+from catalog.bundled import bundled_catalog, bundled_synonyms
+from catalog.importer import CatalogDiff, apply_import
+from catalog.models import Procedure
+from catalog.search import Confidence, Entry, SearchIndex, SearchResult
+from tthc.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CatalogInfo:
+    """What the bot can say about the catalogue it answers from."""
+
+    version: int
+    updated_at: datetime
+    procedures: int
+
+
+class CatalogService:
+    """Search and lookup over the stored catalogue."""
+
+    def __init__(self, db: Database, *, refresh_seconds: float = 15.0) -> None:
+        self.db = db
+        self.refresh_seconds = refresh_seconds
+        self._index: SearchIndex | None = None
+        self._version = -1
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+
+    def ensure_seeded(self, *, actor: str = "system") -> CatalogDiff | None:
+        """Load the bundled national catalogue into an empty database."""
+        with self.db.session() as session:
+            if repository.count_procedures(session=session) > 0:
+                return None
+        log.info("catalogue is empty: loading the bundled catalogue")
+        return apply_import(self.db, bundled_catalog(), actor=actor, source="bundled catalogue")
+
+    def index(self) -> SearchIndex:
+        """The current search index, rebuilt when the stored catalogue version changed."""
+        now = time.monotonic()
+        if self._index is not None and now - self._checked_at < self.refresh_seconds:
+            return self._index
+        with self._lock:
+            with self.db.session() as session:
+                version = repository.get_state(session=session).version
+                if self._index is None or version != self._version:
+                    self._index = self._build(session)
+                    self._version = version
+            self._checked_at = now
+            return self._index
+
+    def _build(self, session: object) -> SearchIndex:
+        started = time.perf_counter()
+        procedures = repository.all_procedures(session=session)  # type: ignore[arg-type]
+        aliases = repository.aliases_by_code(session=session)  # type: ignore[arg-type]
+        synonyms = bundled_synonyms()
+        for term, expansion in repository.synonym_overrides(session=session).items():  # type: ignore[arg-type]
+            synonyms[term] = expansion
+        index = SearchIndex(
+            (
+                Entry(
+                    code=p.code,
+                    name=p.name,
+                    field=p.field,
+                    levels=tuple(p.levels),
+                    agency=p.agency,
+                    aliases=tuple(aliases.get(p.code, ())),
+                )
+                for p in procedures
+            ),
+            synonyms,
+        )
+        log.info(
+            "search index built",
+            extra={"procedures": len(index), "ms": round((time.perf_counter() - started) * 1000)},
+        )
+        return index
+
+    def search(self, query: str, limit: int = 5) -> SearchResult:
+        """Rank procedures for a citizen's question."""
+        return self.index().search(query, limit=limit)
+
+    def get(self, code: str) -> Procedure | None:
+        """One procedure with everything a card shows."""
+        with self.db.session() as session:
+            return repository.get_procedure(session=session, code=code)
+
+    def level_variants(self, code: str) -> list[Entry]:
+        """The same procedure handled at other levels."""
+        return self.index().level_variants(code)
+
+    def record_unanswered(self, result: SearchResult, *, kind: str | None = None) -> None:
+        """Log a question the catalogue did not answer (none), or a list left without a choice."""
+        kind = kind or ("none" if result.confidence is Confidence.NONE else "abandoned")
+        normalized = (result.normalized or result.query.strip().lower())[:500]
+        with self.db.session() as session:
+            repository.record_unanswered(
+                session=session, kind=kind, normalized=normalized, query=result.query[:2000]
+            )
+
+    def info(self) -> CatalogInfo:
+        """Version, last update and size of the stored catalogue."""
+        with self.db.session() as session:
+            state = repository.get_state(session=session)
+            count = repository.count_procedures(session=session)
+            return CatalogInfo(state.version, state.updated_at, count)
+
+    def stats(self) -> tuple[Counter[str], Counter[str], int]:
+        """Procedure counts per field and per level, and the total."""
+        with self.db.session() as session:
+            procedures = repository.all_procedures(session=session)
+        fields = Counter(p.field or "(không có lĩnh vực)" for p in procedures)
+        levels = Counter(level for p in procedures for level in p.levels)
+        return fields, levels, len(procedures)

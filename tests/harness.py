@@ -1,0 +1,193 @@
+"""Drive the real bot through the fake Bot API as a citizen would."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import Awaitable
+from typing import Any
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import SimpleUpdateProcessor
+
+from bot.app import build_application
+from tests.fakeapi import FakeTelegram, SentMessage
+from tthc.config import Settings
+from tthc.services import Services, build_services
+
+TOKEN = "123456:TEST-TOKEN"
+
+
+class TrackingProcessor(SimpleUpdateProcessor):
+    """Processes updates one by one and lets tests wait until a given update is done."""
+
+    def __init__(self) -> None:
+        super().__init__(1)
+        self.done: set[int] = set()
+        self.changed = asyncio.Condition()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            await coroutine
+        finally:
+            if isinstance(update, Update):
+                async with self.changed:
+                    self.done.add(update.update_id)
+                    self.changed.notify_all()
+
+    async def wait_for(self, update_id: int, timeout: float = 30.0) -> None:
+        async with self.changed:
+            await asyncio.wait_for(self.changed.wait_for(lambda: update_id in self.done), timeout)
+
+
+class FakeServer:
+    """The fake Bot API on a loopback port."""
+
+    def __init__(self) -> None:
+        self.api = FakeTelegram()
+        self.runner: web.AppRunner | None = None
+        self.port = 0
+
+    async def start(self) -> None:
+        self.runner = web.AppRunner(self.api.app())
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+
+class BotHarness:
+    """The real Application polling the fake server; restartable on the same database."""
+
+    def __init__(self, server: FakeServer, database_url: str, **settings: Any) -> None:
+        self.server = server
+        self.api = server.api
+        self.database_url = database_url
+        self.extra_settings = settings
+        self.services: Services | None = None
+        self.application: Any = None
+        self.processor: TrackingProcessor | None = None
+        self.message_ids = itertools.count(1)
+
+    def settings(self) -> Settings:
+        return Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            telegram_bot_token=TOKEN,
+            telegram_base_url=self.server.base_url,
+            telegram_base_file_url=f"http://127.0.0.1:{self.server.port}/file/bot",
+            database_url=self.database_url,
+            catalog_refresh_seconds=0,
+            **self.extra_settings,
+        )
+
+    async def start(self) -> None:
+        self.services = build_services(self.settings())
+        self.processor = TrackingProcessor()
+        self.application = build_application(
+            self.services, token=TOKEN, update_processor=self.processor, rate_limit=False
+        )
+        await self.application.initialize()
+        await self.application.start()
+        await self.application.updater.start_polling(poll_interval=0, timeout=1)
+
+    async def stop(self) -> None:
+        if self.application is not None:
+            await self.application.updater.stop()
+            await self.application.stop()
+            await self.application.shutdown()
+            self.application = None
+        if self.services is not None:
+            self.services.close()
+            self.services = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    def user(self, user_id: int, *, first_name: str = "Lan", language_code: str = "vi") -> Citizen:
+        return Citizen(self, {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code})
+
+    async def deliver(self, update: dict[str, Any]) -> list[SentMessage]:
+        before = len(self.api.sent)
+        update_id = self.api.push(update)
+        assert self.processor is not None
+        await self.processor.wait_for(update_id)
+        return self.api.sent[before:]
+
+
+class Citizen:
+    """One Telegram user talking to the bot in a private chat."""
+
+    def __init__(self, harness: BotHarness, user: dict[str, Any]) -> None:
+        self.harness = harness
+        self.user = user
+        self.last: SentMessage | None = None
+
+    @property
+    def chat_id(self) -> int:
+        return int(self.user["id"])
+
+    async def send(self, text: str) -> list[SentMessage]:
+        message: dict[str, Any] = {
+            "message_id": next(self.harness.message_ids),
+            "date": int(time.time()),
+            "chat": {"id": self.chat_id, "type": "private"},
+            "from": self.user,
+            "text": text,
+        }
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return self._remember(await self.harness.deliver({"message": message}))
+
+    async def send_raw(self, message: dict[str, Any]) -> list[SentMessage]:
+        payload = {
+            "message_id": next(self.harness.message_ids),
+            "date": int(time.time()),
+            "chat": {"id": self.chat_id, "type": "private"},
+            "from": self.user,
+            **message,
+        }
+        return self._remember(await self.harness.deliver({"message": payload}))
+
+    async def press(self, caption: str, message: SentMessage | None = None) -> list[SentMessage]:
+        target = message or self.last
+        assert target is not None, "no message with buttons yet"
+        button = target.button(caption)
+        return await self.press_data(button["callback_data"], target)
+
+    async def press_data(self, data: str, message: SentMessage) -> list[SentMessage]:
+        current = self.harness.api.messages[(message.chat_id, message.message_id)]
+        update = {
+            "callback_query": {
+                "id": f"cq{next(self.harness.message_ids)}",
+                "from": self.user,
+                "chat_instance": "ci",
+                "data": data,
+                "message": self.harness.api._message_dict(current),
+            }
+        }
+        return self._remember(await self.harness.deliver(update))
+
+    def _remember(self, replies: list[SentMessage]) -> list[SentMessage]:
+        own = [r for r in replies if r.chat_id == self.chat_id]
+        if own:
+            self.last = own[-1]
+        return own
+
+
+async def wait_until(predicate: Any, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met in time")
+        await asyncio.sleep(0.05)

@@ -1,0 +1,237 @@
+"""`tthc` command line: run the bot, chat in the terminal, manage the database and catalogue."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tthc import __version__
+from tthc.config import ConfigError, Settings, get_settings
+from tthc.logs import configure_logging
+
+
+class CliError(click.ClickException):
+    """An error reported as one clear line, exit status 2."""
+
+    exit_code = 2
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ConfigError as exc:
+        raise CliError(f"configuration: {exc}") from None
+
+
+def _services(settings: Settings, *, seed: bool = False) -> Any:
+    from tthc.db import DatabaseUnavailable, upgrade
+    from tthc.services import build_services
+
+    try:
+        upgrade(settings.database_url)
+        services = build_services(settings)
+        if seed:
+            services.catalog.ensure_seeded()
+    except DatabaseUnavailable as exc:
+        raise CliError(f"database unavailable: {exc}") from None
+    except Exception as exc:
+        if exc.__class__.__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+            raise CliError(f"database unavailable: {exc}") from None
+        raise
+    return services
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tthc")
+def main() -> None:
+    """tthc-bot: guide citizens through administrative procedures on Telegram."""
+
+
+@main.command()
+def run() -> None:
+    """Start the Telegram bot (long polling). Applies migrations and seeds the catalogue first."""
+    settings = _settings()
+    configure_logging(settings.log_level, settings.log_format)
+    try:
+        token = settings.require_token()
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+    from bot.app import build_application, run_polling
+
+    services = _services(settings, seed=True)
+    try:
+        run_polling(build_application(services, token=token))
+    finally:
+        services.close()
+
+
+@main.command()
+def chat() -> None:
+    """Talk to the bot in this terminal: same handlers and texts, no token or network needed.
+
+    Buttons are shown as numbers: type the number to press one. /quit leaves.
+    """
+    settings = _settings()
+    configure_logging("WARNING", settings.log_format)
+    from bot.console import ConsoleChat
+
+    services = _services(settings, seed=True)
+    try:
+        asyncio.run(ConsoleChat(services).run(sys.stdin))
+    finally:
+        services.close()
+
+
+@main.group()
+def db() -> None:
+    """Database schema management."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Target Alembic revision.")
+def db_upgrade(revision: str) -> None:
+    """Apply schema migrations."""
+    settings = _settings()
+    from tthc.db import current_revision, upgrade
+
+    try:
+        upgrade(settings.database_url, revision)
+        click.echo(f"database at revision {current_revision(settings.database_url)}")
+    except Exception as exc:
+        raise CliError(f"database unavailable: {exc}") from None
+
+
+@main.group()
+def catalog() -> None:
+    """Procedure catalogue: import, export, statistics."""
+
+
+@catalog.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate and show the difference; change nothing.")
+@click.option("--prune", is_flag=True, help="Remove procedures that are not in the file.")
+@click.option("--actor", default=None, help="Who makes the change (audit log); default: OS user.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def catalog_import(path: Path, dry_run: bool, prune: bool, actor: str | None, as_json: bool) -> None:
+    """Import procedures from the portal JSON, CSV or XLSX (all or nothing)."""
+    from catalog.importer import apply_import, compute_diff
+    from catalog.records import CatalogFileError, read_catalog_file
+
+    settings = _settings()
+    try:
+        parsed = read_catalog_file(path)
+    except CatalogFileError as exc:
+        raise CliError(f"{path.name}: {exc}") from None
+    if parsed.problems:
+        for problem in parsed.problems[:200]:
+            click.echo(f"error: {problem}", err=True)
+        more = len(parsed.problems) - 200
+        if more > 0:
+            click.echo(f"... and {more} more", err=True)
+        raise CliError(f"{path.name}: {len(parsed.problems)} problem(s); nothing was imported")
+    services = _services(settings)
+    try:
+        if dry_run:
+            with services.db.session() as session:
+                diff = compute_diff(session, parsed, prune=prune)
+        else:
+            diff = apply_import(
+                services.db, parsed, actor=actor or getpass.getuser(), source=str(path), prune=prune
+            )
+    finally:
+        services.close()
+    if as_json:
+        click.echo(json.dumps({"dry_run": dry_run, **diff.summary()}, ensure_ascii=False))
+        return
+    verb = "would be" if dry_run else "were"
+    click.echo(f"{len(parsed.records)} records read from {path.name}")
+    if parsed.ignored_columns:
+        click.echo(f"ignored columns: {', '.join(parsed.ignored_columns)}")
+    if diff.is_empty:
+        click.echo("no changes")
+        return
+    click.echo(f"added {len(diff.added)}, changed {len(diff.changed)}, removed {len(diff.removed)} ({verb} applied)")
+    for code in diff.added[:50]:
+        click.echo(f"  + {code} {parsed.records[code].get('name', '')[:90]}")
+    for code, fields in list(diff.changed.items())[:50]:
+        click.echo(f"  ~ {code}: {', '.join(fields)}")
+    for code in diff.removed[:50]:
+        click.echo(f"  - {code}")
+
+
+@catalog.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def catalog_export(path: Path) -> None:
+    """Write the catalogue as .json, .csv or .xlsx (re-imports with no changes)."""
+    from catalog import repository
+    from catalog.exporter import procedure_to_record, write_catalog
+
+    services = _services(_settings())
+    try:
+        with services.db.session() as session:
+            aliases = repository.aliases_by_code(session=session)
+            records = [
+                procedure_to_record(p, aliases.get(p.code, []))
+                for p in repository.all_procedures(session=session)
+            ]
+        write_catalog(records, path)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        services.close()
+    click.echo(f"{len(records)} procedures written to {path}")
+
+
+@catalog.command("stats")
+def catalog_stats() -> None:
+    """Procedure counts per field and per level."""
+    services = _services(_settings())
+    try:
+        fields, levels, total = services.catalog.stats()
+        info = services.catalog.info()
+    finally:
+        services.close()
+    click.echo(f"{total} procedures, catalogue version {info.version}, updated {info.updated_at:%Y-%m-%d %H:%M} UTC")
+    click.echo("\nBy level:")
+    for level, count in levels.most_common():
+        click.echo(f"  {count:6d}  {level}")
+    click.echo("\nBy field:")
+    for field, count in fields.most_common():
+        click.echo(f"  {count:6d}  {field}")
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50))
+@click.option("--json", "as_json", is_flag=True, help="JSON array of {code, name, score, confidence}.")
+def search(query: str | None, limit: int, as_json: bool) -> None:
+    """Rank procedures for QUERY; without QUERY, read one query per line (JSON line each)."""
+    services = _services(_settings(), seed=True)
+    try:
+        index = services.catalog.index()
+    finally:
+        services.close()
+    if query is None:
+        for line in sys.stdin:
+            click.echo(json.dumps(_hits_json(index.search(line.strip(), limit)), ensure_ascii=False))
+        return
+    result = index.search(query, limit)
+    if as_json:
+        click.echo(json.dumps(_hits_json(result), ensure_ascii=False))
+        return
+    click.echo(f"{result.confidence.value}: {result.normalized!r}")
+    for hit in result.hits:
+        click.echo(f"  {hit.score:.3f}  {hit.code}  {hit.name}  [{', '.join(hit.levels)}]")
+
+
+def _hits_json(result: Any) -> list[dict[str, Any]]:
+    return [
+        {"code": h.code, "name": h.name, "score": h.score, "confidence": result.confidence.value}
+        for h in result.hits
+    ]
