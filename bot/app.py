@@ -89,10 +89,18 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
     application.add_handler(
         MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, common.unsupported)
     )
-    application.add_handler(CallbackQueryHandler(common.menu_button, pattern=r"^m:(home|help|search)$"))
-    application.add_handler(CallbackQueryHandler(common.language_button, pattern=r"^(l:(vi|en)|m:lang)$"))
-    application.add_handler(CallbackQueryHandler(search.open_procedure, pattern=r"^[pr]:[\w.\-]{1,32}$"))
-    application.add_handler(CallbackQueryHandler(search.open_section, pattern=r"^s:[\w.\-]{1,32}:\w$"))
+    application.add_handler(
+        CallbackQueryHandler(common.menu_button, pattern=r"^m:(home|help|search)$")
+    )
+    application.add_handler(
+        CallbackQueryHandler(common.language_button, pattern=r"^(l:(vi|en)|m:lang)$")
+    )
+    application.add_handler(
+        CallbackQueryHandler(search.open_procedure, pattern=r"^[pr]:[\w.\-]{1,32}$")
+    )
+    application.add_handler(
+        CallbackQueryHandler(search.open_section, pattern=r"^s:[\w.\-]{1,32}:\w$")
+    )
     application.add_handler(CallbackQueryHandler(common.stale_button))
     application.add_error_handler(common.on_error)  # type: ignore[arg-type]
 
@@ -102,7 +110,8 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     try:
         for lang, commands in COMMANDS.items():
             await application.bot.set_my_commands(
-                [BotCommand(c, d) for c, d in commands], language_code=None if lang == "vi" else lang
+                [BotCommand(c, d) for c, d in commands],
+                language_code=None if lang == "vi" else lang,
             )
     except Exception:
         log.warning("could not publish the command list", exc_info=True)

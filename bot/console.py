@@ -75,15 +75,20 @@ class ConsoleRequest(BaseRequest):
     def _ok(self, _params: dict[str, Any]) -> bool:
         return True
 
-    def _getMe(self, _params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
-        return {**BOT_USER, "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
+    def _getMe(self, _params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **BOT_USER,
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
-    def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+    def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._message(params, next(self.message_ids))
         self._print(message, edited=False)
         return message
 
-    def _editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+    def _editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._message(params, int(params["message_id"]))
         self._print(message, edited=True)
         return message
@@ -112,7 +117,9 @@ class ConsoleRequest(BaseRequest):
         for row in keyboard:
             for button in row:
                 if "callback_data" in button:
-                    self.buttons.append((button["text"], button["callback_data"], message["message_id"]))
+                    self.buttons.append(
+                        (button["text"], button["callback_data"], message["message_id"])
+                    )
                     self.out.write(f"  [{len(self.buttons)}] {button['text']}\n")
                 elif "url" in button:
                     self.out.write(f"  ↗ {button['text']}: {button['url']}\n")
@@ -125,7 +132,12 @@ class ConsoleChat:
     def __init__(self, services: Services, *, user_id: int = 100, first_name: str = "Bạn") -> None:
         from bot.app import build_application
 
-        self.user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "vi"}
+        self.user = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": "vi",
+        }
         self.request = ConsoleRequest(sys.stdout, chat_id=user_id)
         self.application = build_application(
             services, token=CONSOLE_TOKEN, request=self.request, rate_limit=False
@@ -150,7 +162,9 @@ class ConsoleChat:
         else:
             entities = []
             if stripped.startswith("/"):
-                entities = [{"type": "bot_command", "offset": 0, "length": len(stripped.split()[0])}]
+                entities = [
+                    {"type": "bot_command", "offset": 0, "length": len(stripped.split()[0])}
+                ]
             payload = {
                 "update_id": update_id,
                 "message": {

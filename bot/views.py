@@ -14,7 +14,12 @@ from messages import Messages
 SECTIONS = ("documents", "steps", "fees", "time", "ways", "legal", "result")
 SECTION_CODES = {"documents": "d", "steps": "s", "fees": "f", "time": "t", "ways": "w", "legal": "l", "result": "r"}  # fmt: skip
 SECTION_BY_CODE = {v: k for k, v in SECTION_CODES.items()}
-DOCUMENT_DEFAULTS: dict[str, Any] = {"case": None, "originals": None, "copies_count": None, "form": None}
+DOCUMENT_DEFAULTS: dict[str, Any] = {
+    "case": None,
+    "originals": None,
+    "copies_count": None,
+    "form": None,
+}
 
 
 class Views:
@@ -34,18 +39,28 @@ class Views:
         label = self.m.label
         return rows(
             [Button(label(lang, "menu_search"), "m:search")],
-            [Button(label(lang, "menu_help"), "m:help"), Button(label(lang, "menu_language"), "m:lang")],
+            [
+                Button(label(lang, "menu_help"), "m:help"),
+                Button(label(lang, "menu_language"), "m:lang"),
+            ],
         )
 
     def text(self, lang: str, template: str, *, menu: bool = False, **context: Any) -> Reply:
         """A plain templated message, optionally with the main menu under it."""
-        return Reply(self.m.render(lang, template, **context), self._menu_buttons(lang) if menu else ())
+        return Reply(
+            self.m.render(lang, template, **context), self._menu_buttons(lang) if menu else ()
+        )
 
     def language_prompt(self, lang: str) -> Reply:
         """Two buttons, one per language."""
         return Reply(
             self.m.render(lang, "language_prompt"),
-            rows([Button(self.m.label(lang, "lang_vi"), "l:vi"), Button(self.m.label(lang, "lang_en"), "l:en")]),
+            rows(
+                [
+                    Button(self.m.label(lang, "lang_vi"), "l:vi"),
+                    Button(self.m.label(lang, "lang_en"), "l:en"),
+                ]
+            ),
         )
 
     def search_result(self, lang: str, result: SearchResult) -> Reply:
@@ -53,7 +68,9 @@ class Views:
         if result.confidence is Confidence.AMBIGUOUS:
             text = self.m.render(lang, "search_list", query=_short(result.query))
         else:
-            text = self.m.render(lang, "search_none", query=_short(result.query), suggestions=bool(result.hits))
+            text = self.m.render(
+                lang, "search_none", query=_short(result.query), suggestions=bool(result.hits)
+            )
         bases = [base_name(h.name) for h in result.hits]
         buttons = [
             Button(
@@ -69,14 +86,20 @@ class Views:
         ]
         return Reply(text, tuple((b,) for b in buttons))
 
-    def procedure_card(self, lang: str, procedure: Procedure, variants: list[Entry], *, edit: bool = False) -> Reply:
+    def procedure_card(
+        self, lang: str, procedure: Procedure, variants: list[Entry], *, edit: bool = False
+    ) -> Reply:
         """The summary card with one button per section."""
         levels = [", ".join(v.levels) for v in variants if v.levels]
         text = self.m.render(lang, "procedure_card", p=procedure, variants=levels)
         label = self.m.label
-        section_buttons = [Button(label(lang, f"section_{s}"), f"s:{procedure.code}:{SECTION_CODES[s]}") for s in SECTIONS]
+        section_buttons = [
+            Button(label(lang, f"section_{s}"), f"s:{procedure.code}:{SECTION_CODES[s]}")
+            for s in SECTIONS
+        ]
         variant_buttons = [
-            Button(_caption(label(lang, "level_variant", level=", ".join(v.levels))), f"p:{v.code}") for v in variants[:3]
+            Button(_caption(label(lang, "level_variant", level=", ".join(v.levels))), f"p:{v.code}")
+            for v in variants[:3]
         ]
         keyboard = rows(
             section_buttons[:1],
@@ -107,4 +130,3 @@ def _short(query: str, limit: int = 80) -> str:
 
 def _caption(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-

@@ -11,7 +11,7 @@ import hashlib
 import re
 from typing import Any
 
-from catalog.normalize import is_syllable, fold, nfc
+from catalog.normalize import fold, is_syllable, nfc
 
 _BULLET = re.compile(r"^(?:[-+•·*–]\s*|;\s*)+")
 _FILE_SUFFIX = re.compile(r"\.(?:docx?|xlsx?|pdf|rtf|odt)$", re.IGNORECASE)

@@ -14,7 +14,9 @@ from tthc.db import Database
 from tthc.timeutil import utcnow
 
 PROCEDURE_FIELDS = tuple(
-    name for name in Procedure.model_fields if name not in {"id", "code", "created_at", "updated_at"}
+    name
+    for name in Procedure.model_fields
+    if name not in {"id", "code", "created_at", "updated_at"}
 )
 
 

@@ -223,7 +223,7 @@ def document_to_line(doc: dict[str, Any]) -> str:
 
 
 def copies_text(doc: dict[str, Any]) -> str | None:
-    """"1 bản chính, 1 bản sao" from stored counts."""
+    """ "1 bản chính, 1 bản sao" from stored counts."""
     parts = []
     if doc.get("originals"):
         parts.append(f"{doc['originals']} bản chính")

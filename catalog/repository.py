@@ -112,10 +112,14 @@ def record_unanswered(*, session: Session, kind: str, normalized: str, query: st
     session.add(row)
 
 
-def unanswered(*, session: Session, since: datetime | None = None, limit: int = 50) -> list[UnansweredQuery]:
+def unanswered(
+    *, session: Session, since: datetime | None = None, limit: int = 50
+) -> list[UnansweredQuery]:
     """Most frequent unanswered questions first."""
     query = select(UnansweredQuery)
     if since is not None:
         query = query.where(UnansweredQuery.last_seen >= since)
-    query = query.order_by(UnansweredQuery.count.desc(), UnansweredQuery.last_seen.desc()).limit(limit)  # type: ignore[attr-defined]
+    query = query.order_by(UnansweredQuery.count.desc(), UnansweredQuery.last_seen.desc()).limit(
+        limit
+    )  # type: ignore[attr-defined]
     return list(session.exec(query))

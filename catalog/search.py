@@ -139,6 +139,7 @@ class Thresholds:
     min_score: float = 0.45
     confident_coverage: float = 0.8
     confident_margin: float = 0.06
+    confident_score: float = 0.7
     common_df_share: float = 0.08
 
 
@@ -333,9 +334,7 @@ class SearchIndex:
         if token.isdigit():
             return token
         limit = 1 if len(token) <= 5 else 2
-        match = process.extractOne(
-            token, self.vocabulary, scorer=OSA.distance, score_cutoff=limit
-        )
+        match = process.extractOne(token, self.vocabulary, scorer=OSA.distance, score_cutoff=limit)
         if match is not None:
             return match[0]
         for i in range(2, len(token) - 1):  # "khaisinh" → "khai sinh"
@@ -433,7 +432,7 @@ class SearchIndex:
                 return Confidence.NONE
         if coverage < t.min_coverage or score < t.min_score:
             return Confidence.NONE
-        if coverage < t.confident_coverage:
+        if coverage < t.confident_coverage or score < t.confident_score:
             return Confidence.AMBIGUOUS
         if len(ranked) == 1:
             return Confidence.CONFIDENT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+
 from tthc.db import create_db_engine
 from tthc.models import metadata
 

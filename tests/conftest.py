@@ -63,7 +63,9 @@ def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
     return paths
 
 
-def _fresh_db(kind: str, seeded: bool, templates: dict[str, Path], pg: PostgresServer | None, tmp_path: Path) -> str:
+def _fresh_db(
+    kind: str, seeded: bool, templates: dict[str, Path], pg: PostgresServer | None, tmp_path: Path
+) -> str:
     if kind == "sqlite":
         target = tmp_path / f"db{next(_counter)}.db"
         shutil.copyfile(templates["seeded" if seeded else "empty"], target)
@@ -76,14 +78,18 @@ def _fresh_db(kind: str, seeded: bool, templates: dict[str, Path], pg: PostgresS
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, sqlite_templates: dict[str, Path], tmp_path: Path) -> str:
+def db_url(
+    request: pytest.FixtureRequest, sqlite_templates: dict[str, Path], tmp_path: Path
+) -> str:
     """A migrated, empty database of each kind."""
     pg = request.getfixturevalue("pg_server") if request.param == "postgres" else None
     return _fresh_db(request.param, False, sqlite_templates, pg, tmp_path)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def catalog_db_url(request: pytest.FixtureRequest, sqlite_templates: dict[str, Path], tmp_path: Path) -> str:
+def catalog_db_url(
+    request: pytest.FixtureRequest, sqlite_templates: dict[str, Path], tmp_path: Path
+) -> str:
     """A migrated database of each kind holding the bundled catalogue."""
     pg = request.getfixturevalue("pg_server") if request.param == "postgres" else None
     return _fresh_db(request.param, True, sqlite_templates, pg, tmp_path)
@@ -105,7 +111,9 @@ async def server() -> AsyncIterator[FakeServer]:
 
 
 @pytest.fixture
-async def bot(server: FakeServer, sqlite_templates: dict[str, Path], tmp_path: Path) -> AsyncIterator[BotHarness]:
+async def bot(
+    server: FakeServer, sqlite_templates: dict[str, Path], tmp_path: Path
+) -> AsyncIterator[BotHarness]:
     """The real bot on a seeded SQLite copy, polling the fake Bot API."""
     harness = BotHarness(server, _fresh_db("sqlite", True, sqlite_templates, None, tmp_path))
     await harness.start()
@@ -114,7 +122,12 @@ async def bot(server: FakeServer, sqlite_templates: dict[str, Path], tmp_path: P
 
 
 @pytest.fixture
-async def pg_bot(server: FakeServer, pg_server: PostgresServer | None, sqlite_templates: dict[str, Path], tmp_path: Path) -> AsyncIterator[BotHarness]:
+async def pg_bot(
+    server: FakeServer,
+    pg_server: PostgresServer | None,
+    sqlite_templates: dict[str, Path],
+    tmp_path: Path,
+) -> AsyncIterator[BotHarness]:
     """The real bot on a seeded PostgreSQL database."""
     harness = BotHarness(server, _fresh_db("postgres", True, sqlite_templates, pg_server, tmp_path))
     await harness.start()

@@ -41,12 +41,12 @@ class _HtmlChecker(html.parser.HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in ALLOWED_TAGS:
-            raise ApiError(f"Bad Request: can't parse entities: Unsupported start tag \"{tag}\"")
+            raise ApiError(f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"')
         self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if not self.stack or self.stack[-1] != tag:
-            raise ApiError(f"Bad Request: can't parse entities: Unmatched end tag \"{tag}\"")
+            raise ApiError(f'Bad Request: can\'t parse entities: Unmatched end tag "{tag}"')
         self.stack.pop()
 
     def handle_data(self, data: str) -> None:
@@ -157,12 +157,18 @@ class FakeTelegram:
         self.calls.append((method, params))
         handler = getattr(self, f"m_{method}", None)
         if handler is None:
-            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found: method not found"}, status=404)
+            return web.json_response(
+                {"ok": False, "error_code": 404, "description": "Not Found: method not found"},
+                status=404,
+            )
         try:
             result = await handler(params)
         except ApiError as exc:
             self.errors.append((method, exc.description))
-            return web.json_response({"ok": False, "error_code": exc.code, "description": exc.description}, status=exc.code)
+            return web.json_response(
+                {"ok": False, "error_code": exc.code, "description": exc.description},
+                status=exc.code,
+            )
         self.activity.set()
         return web.json_response({"ok": True, "result": result})
 
@@ -174,16 +180,16 @@ class FakeTelegram:
 
     # -- methods --------------------------------------------------------------------------
 
-    async def m_getMe(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+    async def m_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return BOT
 
-    async def m_deleteWebhook(self, params: dict[str, Any]) -> bool:  # noqa: N802
+    async def m_deleteWebhook(self, params: dict[str, Any]) -> bool:
         return True
 
-    async def m_setMyCommands(self, params: dict[str, Any]) -> bool:  # noqa: N802
+    async def m_setMyCommands(self, params: dict[str, Any]) -> bool:
         return True
 
-    async def m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: N802
+    async def m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
         if offset:
@@ -234,7 +240,7 @@ class FakeTelegram:
             data["reply_markup"] = {"inline_keyboard": msg.buttons}
         return data
 
-    async def m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+    async def m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         parse_mode = params.get("parse_mode")
         text = self._check_text(params.get("text"), parse_mode)
         rows = self._check_markup(params)
@@ -243,7 +249,7 @@ class FakeTelegram:
         self.messages[(msg.chat_id, msg.message_id)] = msg
         return self._message_dict(msg)
 
-    async def m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+    async def m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         key = (int(params["chat_id"]), int(params["message_id"]))
         if key not in self.messages:
             raise ApiError("Bad Request: message to edit not found")
@@ -252,27 +258,31 @@ class FakeTelegram:
         rows = self._check_markup(params)
         old = self.messages[key]
         if old.text == text and old.buttons == rows:
-            raise ApiError("Bad Request: message is not modified: specified new message content and reply markup are exactly the same")
+            raise ApiError(
+                "Bad Request: message is not modified: specified new message content and reply markup are exactly the same"
+            )
         msg = SentMessage(key[0], key[1], text, parse_mode, rows, edited=True)
         self.messages[key] = msg
         self.sent.append(msg)
         return self._message_dict(msg)
 
-    async def m_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+    async def m_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         key = (int(params["chat_id"]), int(params["message_id"]))
         if key not in self.messages:
             raise ApiError("Bad Request: message to edit not found")
         old = self.messages[key]
-        msg = SentMessage(key[0], key[1], old.text, old.parse_mode, self._check_markup(params), edited=True)
+        msg = SentMessage(
+            key[0], key[1], old.text, old.parse_mode, self._check_markup(params), edited=True
+        )
         self.messages[key] = msg
         self.sent.append(msg)
         return self._message_dict(msg)
 
-    async def m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:  # noqa: N802
+    async def m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         self.answered_callbacks.append(params)
         return True
 
-    async def m_sendChatAction(self, params: dict[str, Any]) -> bool:  # noqa: N802
+    async def m_sendChatAction(self, params: dict[str, Any]) -> bool:
         self.chat_actions.append((int(params["chat_id"]), str(params["action"])))
         return True
 
@@ -281,27 +291,43 @@ class FakeTelegram:
         if not content:
             raise ApiError(f"Bad Request: there is no {key} in the request")
         file_id = f"file{next(self.message_ids)}"
-        self.files[f"{kind}/{file_id}"] = content if isinstance(content, bytes) else str(content).encode()
+        self.files[f"{kind}/{file_id}"] = (
+            content if isinstance(content, bytes) else str(content).encode()
+        )
         caption = params.get("caption") or ""
-        msg = SentMessage(int(params["chat_id"]), next(self.message_ids), caption, params.get("parse_mode"), self._check_markup(params), kind=kind)
+        msg = SentMessage(
+            int(params["chat_id"]),
+            next(self.message_ids),
+            caption,
+            params.get("parse_mode"),
+            self._check_markup(params),
+            kind=kind,
+        )
         msg.raw = {"file_id": file_id, "size": len(self.files[f"{kind}/{file_id}"])}
         self.sent.append(msg)
         self.messages[(msg.chat_id, msg.message_id)] = msg
         data = self._message_dict(msg)
         data[kind] = {"file_id": file_id, "file_unique_id": file_id, "file_size": msg.raw["size"]}
         if kind == "photo":
-            data["photo"] = [{"file_id": file_id, "file_unique_id": file_id, "width": 1, "height": 1}]
+            data["photo"] = [
+                {"file_id": file_id, "file_unique_id": file_id, "width": 1, "height": 1}
+            ]
         return data
 
-    async def m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+    async def m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
         return await self._send_file(params, "photo", "photo")
 
-    async def m_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+    async def m_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
         return await self._send_file(params, "document", "document")
 
-    async def m_getFile(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+    async def m_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
         file_id = str(params["file_id"])
         for path, content in self.files.items():
             if path.endswith("/" + file_id):
-                return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(content), "file_path": path}
+                return {
+                    "file_id": file_id,
+                    "file_unique_id": file_id,
+                    "file_size": len(content),
+                    "file_path": path,
+                }
         raise ApiError("Bad Request: invalid file_id")

@@ -115,7 +115,15 @@ class BotHarness:
         await self.start()
 
     def user(self, user_id: int, *, first_name: str = "Lan", language_code: str = "vi") -> Citizen:
-        return Citizen(self, {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code})
+        return Citizen(
+            self,
+            {
+                "id": user_id,
+                "is_bot": False,
+                "first_name": first_name,
+                "language_code": language_code,
+            },
+        )
 
     async def deliver(self, update: dict[str, Any]) -> list[SentMessage]:
         before = len(self.api.sent)
@@ -146,7 +154,9 @@ class Citizen:
             "text": text,
         }
         if text.startswith("/"):
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+            ]
         return self._remember(await self.harness.deliver({"message": message}))
 
     async def send_raw(self, message: dict[str, Any]) -> list[SentMessage]:

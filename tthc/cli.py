@@ -118,7 +118,9 @@ def catalog() -> None:
 @click.option("--prune", is_flag=True, help="Remove procedures that are not in the file.")
 @click.option("--actor", default=None, help="Who makes the change (audit log); default: OS user.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def catalog_import(path: Path, dry_run: bool, prune: bool, actor: str | None, as_json: bool) -> None:
+def catalog_import(
+    path: Path, dry_run: bool, prune: bool, actor: str | None, as_json: bool
+) -> None:
     """Import procedures from the portal JSON, CSV or XLSX (all or nothing)."""
     from catalog.importer import apply_import, compute_diff
     from catalog.records import CatalogFileError, read_catalog_file
@@ -156,7 +158,9 @@ def catalog_import(path: Path, dry_run: bool, prune: bool, actor: str | None, as
     if diff.is_empty:
         click.echo("no changes")
         return
-    click.echo(f"added {len(diff.added)}, changed {len(diff.changed)}, removed {len(diff.removed)} ({verb} applied)")
+    click.echo(
+        f"added {len(diff.added)}, changed {len(diff.changed)}, removed {len(diff.removed)} ({verb} applied)"
+    )
     for code in diff.added[:50]:
         click.echo(f"  + {code} {parsed.records[code].get('name', '')[:90]}")
     for code, fields in list(diff.changed.items())[:50]:
@@ -197,7 +201,9 @@ def catalog_stats() -> None:
         info = services.catalog.info()
     finally:
         services.close()
-    click.echo(f"{total} procedures, catalogue version {info.version}, updated {info.updated_at:%Y-%m-%d %H:%M} UTC")
+    click.echo(
+        f"{total} procedures, catalogue version {info.version}, updated {info.updated_at:%Y-%m-%d %H:%M} UTC"
+    )
     click.echo("\nBy level:")
     for level, count in levels.most_common():
         click.echo(f"  {count:6d}  {level}")
@@ -209,7 +215,9 @@ def catalog_stats() -> None:
 @main.command()
 @click.argument("query", required=False)
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50))
-@click.option("--json", "as_json", is_flag=True, help="JSON array of {code, name, score, confidence}.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="JSON array of {code, name, score, confidence}."
+)
 def search(query: str | None, limit: int, as_json: bool) -> None:
     """Rank procedures for QUERY; without QUERY, read one query per line (JSON line each)."""
     services = _services(_settings(), seed=True)
@@ -219,7 +227,9 @@ def search(query: str | None, limit: int, as_json: bool) -> None:
         services.close()
     if query is None:
         for line in sys.stdin:
-            click.echo(json.dumps(_hits_json(index.search(line.strip(), limit)), ensure_ascii=False))
+            click.echo(
+                json.dumps(_hits_json(index.search(line.strip(), limit)), ensure_ascii=False)
+            )
         return
     result = index.search(query, limit)
     if as_json:

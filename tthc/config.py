@@ -7,7 +7,6 @@ Nothing is read at import time: call :func:`get_settings` (cached) or build
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -35,7 +34,6 @@ class Settings(BaseSettings):
     default_language: Literal["vi", "en"] = "vi"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
-    catalog_seed_path: Path | None = None
     catalog_refresh_seconds: float = Field(default=15.0, ge=0)
     max_query_length: int = Field(default=500, ge=20, le=4000)
 

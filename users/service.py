@@ -35,9 +35,7 @@ class UserService:
         if telegram_language and telegram_language.lower().startswith("en"):
             initial = "en"
         with self.db.session() as session:
-            user = repository.get_or_create_user(
-                session=session, user_id=user_id, language=initial
-            )
+            user = repository.get_or_create_user(session=session, user_id=user_id, language=initial)
             return _view(user)
 
     def set_language(self, user_id: int, language: str) -> UserView:
@@ -52,7 +50,9 @@ class UserService:
             repository.save_user(session=session, user=user)
             return _view(user)
 
-    def set_state(self, user_id: int, state: str | None, data: dict[str, Any] | None = None) -> None:
+    def set_state(
+        self, user_id: int, state: str | None, data: dict[str, Any] | None = None
+    ) -> None:
         """Remember what the user's next message is an answer to (None clears it)."""
         with self.db.session() as session:
             user = repository.get_or_create_user(

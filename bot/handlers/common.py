@@ -95,7 +95,9 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     user = await current_user(update, context)
     text = update.effective_message.text if update.effective_message else ""
     command = (text or "").split()[0].split("@")[0][:40] if text else "/"
-    await send(update, context, views(context).text(user.language, "unknown_command", command=command))
+    await send(
+        update, context, views(context).text(user.language, "unknown_command", command=command)
+    )
 
 
 async def unsupported(update: Update, context: BotContext) -> None:
@@ -123,7 +125,9 @@ async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     lang = context.services.messages.lang(
-        update.effective_user.language_code[:2] if update.effective_user and update.effective_user.language_code else None
+        update.effective_user.language_code[:2]
+        if update.effective_user and update.effective_user.language_code
+        else None
     )
     try:
         lang = (await context.call(context.services.users.touch, update.effective_user.id)).language  # type: ignore[union-attr]

@@ -25,7 +25,9 @@ async def text_message(update: Update, context: BotContext) -> None:
         return
     limit = context.services.settings.max_query_length
     if len(text) > limit:
-        await send(update, context, v.text(user.language, "too_long", length=len(text), limit=limit))
+        await send(
+            update, context, v.text(user.language, "too_long", length=len(text), limit=limit)
+        )
         return
     if update.effective_chat is not None:
         await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
@@ -68,7 +70,9 @@ async def open_procedure(update: Update, context: BotContext) -> None:
     await show_card(update, context, code, user.language, edit=from_card)
 
 
-async def show_card(update: Update, context: BotContext, code: str, lang: str, *, edit: bool) -> None:
+async def show_card(
+    update: Update, context: BotContext, code: str, lang: str, *, edit: bool
+) -> None:
     """The procedure card, or a polite "this list has changed" for codes that disappeared."""
     procedure = await context.call(context.services.catalog.get, code)
     v = views(context)
@@ -83,7 +87,9 @@ async def open_section(update: Update, context: BotContext) -> None:
     """`s:<code>:<section>`: one section of the card, edited in place."""
     user = await current_user(update, context)
     data = update.callback_query.data if update.callback_query else ""
-    _, code, section_code = (data or "").split(":", 2) if (data or "").count(":") == 2 else ("", "", "")
+    _, code, section_code = (
+        (data or "").split(":", 2) if (data or "").count(":") == 2 else ("", "", "")
+    )
     section = SECTION_BY_CODE.get(section_code)
     procedure = await context.call(context.services.catalog.get, code) if section else None
     v = views(context)

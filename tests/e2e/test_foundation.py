@@ -57,7 +57,17 @@ async def test_empty_and_very_long_messages(bot: BotHarness) -> None:
 
 async def test_sticker_gets_a_text_only_reply(bot: BotHarness) -> None:
     replies = await bot.user(9).send_raw(
-        {"sticker": {"file_id": "s1", "file_unique_id": "s1", "width": 1, "height": 1, "is_animated": False, "is_video": False, "type": "regular"}}
+        {
+            "sticker": {
+                "file_id": "s1",
+                "file_unique_id": "s1",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            }
+        }
     )
     assert replies[0].plain.startswith("Tôi chỉ đọc được tin nhắn chữ.")
 
@@ -65,7 +75,10 @@ async def test_sticker_gets_a_text_only_reply(bot: BotHarness) -> None:
 async def test_language_switch_survives_restart(bot: BotHarness) -> None:
     citizen = bot.user(42)
     switched = (await citizen.send("/lang en"))[0]
-    assert switched.plain == "✅ Switched to English. Procedure content stays in Vietnamese, as published."
+    assert (
+        switched.plain
+        == "✅ Switched to English. Procedure content stays in Vietnamese, as published."
+    )
     await bot.restart()
     menu = (await bot.user(42).send("/start"))[0]
     assert menu.plain.startswith("👋 Hello Lan!")

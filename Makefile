@@ -1,0 +1,31 @@
+# Two commands for a newcomer:  make run  |  make test
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the Telegram bot when TELEGRAM_BOT_TOKEN is set (env or .env), else the console chat.
+run: $(STAMP)
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] || grep -qs '^TELEGRAM_BOT_TOKEN=.\+' .env; then \
+		$(VENV)/bin/tthc run; else $(VENV)/bin/tthc chat; fi
+
+## Lint, then the whole suite (unit, SQLite + PostgreSQL, end-to-end through the fake Bot API).
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+bench: $(STAMP)
+	$(PY) bench/search.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,132 @@
+"""Pure logic: folding, splitting, cleaning, settings, templates."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import pytest
+
+from bot.split import split_html, utf16_len
+from catalog.cleaning import (
+    clean_document,
+    clean_fees,
+    clean_processing_time,
+    parse_copies,
+    split_glued_form,
+)
+from catalog.normalize import fold
+from messages import Messages
+from tthc.config import ConfigError, load_settings
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Làm lại CĂN CƯỚC!!", "lam lai can cuoc"),
+        (unicodedata.normalize("NFD", "Đăng ký khai sinh"), "dang ki khai sinh"),
+        ("dda8ng kys ket hon", "dang ki ket hon"),
+        ("caaps laij cccd", "cap lai cccd"),
+        ("GPLX", "gplx"),
+        ("xác nhận số CMND 09 số", "xac nhan so cmnd 9 so"),
+        ("đăng kí", "dang ki"),
+    ],
+)
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_split_keeps_markup_balanced_and_under_limit() -> None:
+    text = "<b>Tiêu đề</b>\n" + "\n".join(f"<i>dòng {i}</i> &amp; nội dung dài" for i in range(600))
+    parts = split_html(text)
+    assert len(parts) > 1
+    for part in parts:
+        assert utf16_len(part) <= 4096
+        assert part.count("<i>") == part.count("</i>")
+    assert "".join(parts).count("dòng 599") == 1
+
+
+def test_split_cuts_a_single_huge_word() -> None:
+    parts = split_html("<b>" + "x" * 9000 + "</b>")
+    assert len(parts) == 3
+    assert all(p.startswith("<b>") and p.endswith("</b>") for p in parts)
+
+
+def test_cleaning_repairs_portal_defects() -> None:
+    assert parse_copies("20261 bản chính,1 bản sao") == (1, 1, "1 bản chính, 1 bản sao")
+    assert clean_processing_time("1") == ("1 (cổng Dịch vụ công không ghi đơn vị)", None)
+    assert clean_processing_time("5 Ngày làm việc") == ("5 ngày làm việc", 5.0)
+    assert clean_fees("20,000 VNĐ(Theo khoản 1)") == ("20.000 đồng (Theo khoản 1)", [20000])
+    name, form = split_glued_form(
+        "Bản chính Văn bản đề nghị theo quy địnhvăn bản đề nghị.docx", None
+    )
+    assert (name, form) == ("Bản chính Văn bản đề nghị theo quy định", "văn bản đề nghị.docx")
+    doc = clean_document(
+        {"name": "- Tờ khai theo mẫu", "copies": "1 bản chính", "case": "* Giấy tờ phải nộp:"}
+    )
+    assert (
+        doc["name"] == "Tờ khai theo mẫu"
+        and doc["case"] == "Giấy tờ phải nộp"
+        and doc["originals"] == 1
+    )
+
+
+def test_settings_name_the_bad_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_IDS", "12,abc")
+    with pytest.raises(ConfigError, match="^ADMIN_IDS: "):
+        load_settings(_env_file=None)
+    monkeypatch.setenv("ADMIN_IDS", "12, 34")
+    assert load_settings(_env_file=None).admin_ids == frozenset({12, 34})
+    monkeypatch.setenv("DATABASE_URL", "mysql://x")
+    with pytest.raises(ConfigError, match="^DATABASE_URL: "):
+        load_settings(_env_file=None)
+
+
+def test_every_template_renders_in_every_language() -> None:
+    messages = Messages()
+    procedure = SimpleNamespace(
+        code="1.000656",
+        name="Thủ tục đăng ký khai tử <&>",
+        levels=["Cấp xã"],
+        agency="UBND xã",
+        processing_time="1 ngày làm việc",
+        fees="Miễn phí",
+        documents=[{"key": "k", "name": "Tờ khai"}],
+        steps=["Nộp hồ sơ"],
+        ways=[{"kind": "in_person", "label": "Trực tiếp"}],
+        legal_basis=["Luật Hộ tịch"],
+        result=None,
+        conditions=None,
+        updated_at=datetime(2026, 1, 2, tzinfo=UTC),
+    )
+    context = {
+        "name": "Lan",
+        "procedures": 2627,
+        "updated": datetime(2026, 1, 2, tzinfo=UTC),
+        "command": "/x",
+        "length": 5000,
+        "limit": 500,
+        "query": "a < b",
+        "suggestions": True,
+        "p": procedure,
+        "variants": ["Cấp tỉnh"],
+        "section": "documents",
+        "groups": [
+            {
+                "case": None,
+                "documents": [
+                    {"name": "Tờ khai", "originals": 1, "copies_count": None, "form": None}
+                ],
+            }
+        ],
+    }
+    names = messages.template_names()
+    assert "procedure_card" in names and len(names) >= 15
+    for lang in ("vi", "en"):
+        for name in names:
+            text = messages.render(lang, name, **context)
+            assert text and text == unicodedata.normalize("NFC", text)
+            assert "<&>" not in text  # autoescaped
+        assert messages.label(lang, "back")
+    assert messages.template_names() == sorted(p for p in Messages("en").template_names())
