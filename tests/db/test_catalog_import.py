@@ -74,7 +74,7 @@ def test_malformed_records_are_reported_and_nothing_changes(
     path = tmp_path / f"bad{suffix}"
     path.write_text(content, encoding="utf-8")
     parsed = read_catalog_file(path)
-    assert [str(p) for p in parsed.problems][0].startswith(expected)
+    assert str(parsed.problems[0]).startswith(expected)
     with pytest.raises(ValueError):
         apply_import(db, parsed, actor="t", source=str(path))
     assert _count(db) == 0
