@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(VENV)/bin/pytest
 
 bench: $(STAMP)
-	$(PY) bench/search.py
+	$(PY) -m bench.search
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,6 +1,6 @@
 """Search benchmark: accuracy, latency (p50/p99) and memory on the real and a scaled catalogue.
 
-Run: .venv/bin/python bench/search.py
+Run: make bench   (or .venv/bin/python -m bench.search)
 """
 
 from __future__ import annotations
