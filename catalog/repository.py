@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func
@@ -55,14 +54,6 @@ def synonym_overrides(*, session: Session) -> dict[str, str]:
     return {s.term: s.expansion for s in session.exec(select(SearchSynonym))}
 
 
-def set_synonym(*, session: Session, term: str, expansion: str) -> None:
-    """Add or replace a synonym override ('' disables a bundled entry)."""
-    row = session.get(SearchSynonym, term) or SearchSynonym(term=term)
-    row.expansion = expansion
-    row.updated_at = utcnow()
-    session.add(row)
-
-
 def get_state(*, session: Session) -> CatalogState:
     """The catalogue version row (created on first use)."""
     state = session.get(CatalogState, 1)
@@ -89,12 +80,6 @@ def add_audit(*, session: Session, **fields: Any) -> CatalogAudit:
     return entry
 
 
-def recent_audit(*, session: Session, limit: int = 20) -> list[CatalogAudit]:
-    """Latest catalogue changes first."""
-    query = select(CatalogAudit).order_by(CatalogAudit.at.desc()).limit(limit)  # type: ignore[attr-defined]
-    return list(session.exec(query))
-
-
 def record_unanswered(*, session: Session, kind: str, normalized: str, query: str) -> None:
     """Count one more unanswered question of this normalised form."""
     now = utcnow()
@@ -110,16 +95,3 @@ def record_unanswered(*, session: Session, kind: str, normalized: str, query: st
     row.query = query
     row.last_seen = now
     session.add(row)
-
-
-def unanswered(
-    *, session: Session, since: datetime | None = None, limit: int = 50
-) -> list[UnansweredQuery]:
-    """Most frequent unanswered questions first."""
-    query = select(UnansweredQuery)
-    if since is not None:
-        query = query.where(UnansweredQuery.last_seen >= since)
-    query = query.order_by(UnansweredQuery.count.desc(), UnansweredQuery.last_seen.desc()).limit(
-        limit
-    )  # type: ignore[attr-defined]
-    return list(session.exec(query))

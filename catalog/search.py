@@ -126,7 +126,6 @@ class _Doc:
     field_tokens: frozenset[str]
     group: str
     level_rank: int
-    folded_name: str
     all_tokens: frozenset[str] = field(default_factory=frozenset)
     markers: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
 
@@ -300,7 +299,6 @@ class SearchIndex:
             field_tokens=frozenset(analyse(entry.field)),
             group=fold(base_name(entry.name)),
             level_rank=rank,
-            folded_name=variants[0].text,
             all_tokens=frozenset().union(*(v.tokens for v in variants)),
             markers=frozenset(m for m in MARKERS if _contains(_head(variants[0].text.split()), m)),
         )
@@ -408,15 +406,13 @@ class SearchIndex:
             rescored.append((final, coverage, i))
         rescored.sort(key=lambda s: (-round(s[0], 6), -self.docs[s[2]].level_rank, s[2]))
         hits = tuple(self._hit(self.docs[i], min(final, 1.0)) for final, _, i in rescored[:limit])
-        confidence = self._confidence(rescored, tokens, weights, total)
+        confidence = self._confidence(rescored, tokens)
         return SearchResult(query, normalized, confidence, hits)
 
     def _confidence(
         self,
         ranked: list[tuple[float, float, int]],
         tokens: list[str],
-        weights: dict[str, float],
-        total: float,
     ) -> Confidence:
         t = self.thresholds
         if not ranked:

@@ -18,7 +18,7 @@ from catalog import repository
 from catalog.bundled import bundled_catalog, bundled_synonyms
 from catalog.importer import CatalogDiff, apply_import
 from catalog.models import Procedure
-from catalog.search import Confidence, Entry, SearchIndex, SearchResult
+from catalog.search import Entry, SearchIndex, SearchResult
 from tthc.db import Database
 
 log = logging.getLogger(__name__)
@@ -106,13 +106,12 @@ class CatalogService:
         """The same procedure handled at other levels."""
         return self.index().level_variants(code)
 
-    def record_unanswered(self, result: SearchResult, *, kind: str | None = None) -> None:
-        """Log a question the catalogue did not answer (none), or a list left without a choice."""
-        kind = kind or ("none" if result.confidence is Confidence.NONE else "abandoned")
-        normalized = (result.normalized or result.query.strip().lower())[:500]
+    def record_unanswered(self, *, kind: str, query: str, normalized: str) -> None:
+        """Log a question the catalogue did not answer ("none"), or a list left unused ("abandoned")."""
+        normalized = (normalized or query.strip().lower())[:500]
         with self.db.session() as session:
             repository.record_unanswered(
-                session=session, kind=kind, normalized=normalized, query=result.query[:2000]
+                session=session, kind=kind, normalized=normalized, query=query[:2000]
             )
 
     def info(self) -> CatalogInfo:

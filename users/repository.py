@@ -8,11 +8,6 @@ from tthc.timeutil import utcnow
 from users.models import User
 
 
-def get_user(*, session: Session, user_id: int) -> User | None:
-    """The stored user, if they have talked to the bot before."""
-    return session.get(User, user_id)
-
-
 def get_or_create_user(*, session: Session, user_id: int, language: str) -> User:
     """The stored user, created with `language` on first contact."""
     user = session.get(User, user_id)

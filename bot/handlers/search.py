@@ -33,14 +33,21 @@ async def text_message(update: Update, context: BotContext) -> None:
         await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
     catalog = context.services.catalog
     if user.state == LIST_STATE:  # a new question: the list shown before went unused
-        await context.call(_log_abandoned, context, user.state_data)
+        await context.call(
+            catalog.record_unanswered,
+            kind="abandoned",
+            query=user.state_data.get("q", ""),
+            normalized=user.state_data.get("n", ""),
+        )
     result = await context.call(catalog.search, text, 5)
     if result.confidence is Confidence.CONFIDENT and result.best is not None:
         await context.call(context.services.users.set_state, user.id, None)
         await show_card(update, context, result.best.code, user.language, edit=False)
         return
     if result.confidence is Confidence.NONE:
-        await context.call(catalog.record_unanswered, result)
+        await context.call(
+            catalog.record_unanswered, kind="none", query=result.query, normalized=result.normalized
+        )
         await context.call(context.services.users.set_state, user.id, None)
     else:
         await context.call(
@@ -50,13 +57,6 @@ async def text_message(update: Update, context: BotContext) -> None:
             {"q": result.query[:500], "n": result.normalized},
         )
     await send(update, context, v.search_result(user.language, result))
-
-
-def _log_abandoned(context: BotContext, data: dict[str, str]) -> None:
-    from catalog.search import SearchResult
-
-    result = SearchResult(data.get("q", ""), data.get("n", ""), Confidence.AMBIGUOUS, ())
-    context.services.catalog.record_unanswered(result, kind="abandoned")
 
 
 async def open_procedure(update: Update, context: BotContext) -> None:
