@@ -86,15 +86,6 @@ def db_url(
     return _fresh_db(request.param, False, sqlite_templates, pg, tmp_path)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def catalog_db_url(
-    request: pytest.FixtureRequest, sqlite_templates: dict[str, Path], tmp_path: Path
-) -> str:
-    """A migrated database of each kind holding the bundled catalogue."""
-    pg = request.getfixturevalue("pg_server") if request.param == "postgres" else None
-    return _fresh_db(request.param, True, sqlite_templates, pg, tmp_path)
-
-
 @pytest.fixture
 def db(db_url: str) -> Iterator[Database]:
     database = Database(db_url)
