@@ -117,9 +117,9 @@ def clean_document(raw: dict[str, Any]) -> dict[str, Any]:
         originals, copies, _ = parse_copies(raw.get("copies"))
     case = clean_text(raw.get("case"))
     doc: dict[str, Any] = {"key": document_key(name), "name": name}
-    if originals is not None:
+    if originals:  # "0 bản chính" says no more than saying nothing
         doc["originals"] = originals
-    if copies is not None:
+    if copies:
         doc["copies_count"] = copies
     if case:
         doc["case"] = case.rstrip(" :")

@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from catalog.models import Procedure
-from catalog.records import EXPORT_COLUMNS, LIST_FIELDS, document_to_line
+from catalog.records import (
+    DOCUMENT_COLUMNS,
+    DOCUMENTS_SHEET,
+    EXPORT_COLUMNS,
+    LIST_FIELDS,
+    copies_text,
+    document_to_line,
+)
 
 RECORD_FIELDS = [key for key, _ in EXPORT_COLUMNS]
 
@@ -42,18 +49,36 @@ def write_catalog(records: list[dict[str, Any]], path: Path) -> None:
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font
 
+        # Documents go on their own sheet, one row each: a procedure's list can exceed
+        # Excel's 32,767 characters per cell, which would silently cut it.
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = "Thủ tục hành chính"
-        sheet.append([label for _, label in EXPORT_COLUMNS])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        columns = [(key, label) for key, label in EXPORT_COLUMNS if key != "documents"]
+        sheet.append([label for _, label in columns])
         for record in records:
-            sheet.append(_cells(record))
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.freeze_panes = "C2"
+            sheet.append(
+                [
+                    cell
+                    for (key, _), cell in zip(EXPORT_COLUMNS, _cells(record), strict=True)
+                    if key != "documents"
+                ]
+            )
+        docs = workbook.create_sheet(DOCUMENTS_SHEET)
+        docs.append(DOCUMENT_COLUMNS)
+        for record in records:
+            for doc in record.get("documents") or []:
+                docs.append(
+                    [record["code"], doc["name"], copies_text(doc) or "", doc.get("form") or "",
+                     doc.get("case") or "", doc.get("note") or ""]
+                )  # fmt: skip
+        for ws in (sheet, docs):
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+            for row in ws.iter_rows(min_row=2):
+                for cell in row:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.freeze_panes = "C2"
         workbook.save(path)
     else:
         raise ValueError(f"{path.name}: unsupported file type (use .json, .csv or .xlsx)")

@@ -58,6 +58,8 @@ COLUMNS: dict[str, str] = {
     "ten goi khac": "aliases", "aliases": "aliases",
 }  # fmt: skip
 IGNORED_COLUMNS = {"co quan ban hanh", "stt", "tt"}
+# Headers are compared folded like any other text ("Căn cứ pháp lý" → "can cu phap li").
+_HEADER_KEYS = {fold(header): key for header, key in COLUMNS.items()}
 LIST_FIELDS = ("levels", "steps", "legal_basis", "aliases")
 EXPORT_COLUMNS: list[tuple[str, str]] = [
     ("code", "Mã số"),
@@ -78,6 +80,8 @@ EXPORT_COLUMNS: list[tuple[str, str]] = [
     ("aliases", "Tên gọi khác"),
 ]
 DOC_SEPARATOR = " | "
+DOCUMENTS_SHEET = "Thành phần hồ sơ"
+DOCUMENT_COLUMNS = ["Mã số", "Tên giấy tờ", "Số lượng", "Mẫu đơn, tờ khai", "Nhóm", "Ghi chú"]
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,9 @@ def read_catalog_file(path: Path) -> ParsedFile:
     if name.endswith(".csv"):
         return parse_rows(_csv_rows(_read_bytes(path)), sheet=None)
     if name.endswith((".xlsx", ".xlsm")):
-        return parse_rows(_xlsx_rows(path), sheet=path.name)
+        rows, document_rows = _xlsx_rows(path)
+        documents = _documents_by_code(document_rows) if document_rows is not None else None
+        return parse_rows(rows, sheet=path.name, documents=documents)
     raise CatalogFileError(f"{path.name}: unsupported file type (use .json, .csv or .xlsx)")
 
 
@@ -148,8 +154,17 @@ def parse_json(data: bytes) -> ParsedFile:
     return parsed
 
 
-def parse_rows(rows: Iterable[list[Any]], *, sheet: str | None) -> ParsedFile:
-    """Spreadsheet-like rows: find the header row, map known columns, clean each row."""
+def parse_rows(
+    rows: Iterable[list[Any]],
+    *,
+    sheet: str | None,
+    documents: dict[str, list[dict[str, Any]]] | None = None,
+) -> ParsedFile:
+    """Spreadsheet-like rows: find the header row, map known columns, clean each row.
+
+    `documents` (from a workbook's "Thành phần hồ sơ" sheet) replaces the documents of the
+    procedures it lists: one row per document has no cell-size limit.
+    """
     parsed = ParsedFile()
     iterator = iter(enumerate(rows, start=1))
     header: dict[int, str] | None = None
@@ -173,21 +188,42 @@ def parse_rows(rows: Iterable[list[Any]], *, sheet: str | None) -> ParsedFile:
     for row_number, row in iterator:
         if all(cell in (None, "") for cell in row):
             continue
-        raw = {key: row[i] if i < len(row) else None for i, key in header.items()}
-        _add_record(parsed, _split_cells(raw), f"{prefix}row {row_number}", partial=True)
+        raw = _split_cells({key: row[i] if i < len(row) else None for i, key in header.items()})
+        if documents is not None and (code := _text(raw.get("code"))) in documents:
+            raw["documents"] = documents[code]
+        _add_record(parsed, raw, f"{prefix}row {row_number}", partial=True)
+    for code in sorted(set(documents or ()) - set(parsed.records)):
+        parsed.problems.append(
+            Problem(f"sheet {DOCUMENTS_SHEET}", "code", f"{code} is not on the procedure sheet")
+        )
     return parsed
+
+
+def _documents_by_code(rows: list[list[Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Group a documents sheet's rows (code, name, copies, form, group, note) by code."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows[1:]:
+        cells = [_text(cell) for cell in [*row, *[None] * 6][:6]]
+        if not cells[0] or not cells[1]:
+            continue
+        doc: dict[str, Any] = {"name": cells[1]}
+        for key, value in zip(("copies", "form", "case", "note"), cells[2:], strict=True):
+            if value:
+                doc[key] = value
+        out.setdefault(cells[0], []).append(doc)
+    return out
 
 
 def _header_mapping(row: list[Any]) -> dict[int, str]:
     mapping: dict[int, str] = {}
     for i, cell in enumerate(row):
-        if isinstance(cell, str) and (key := COLUMNS.get(fold(cell))):
+        if isinstance(cell, str) and (key := _HEADER_KEYS.get(fold(cell))):
             mapping[i] = key
     return mapping
 
 
 def _split_cells(raw: dict[str, Any]) -> dict[str, Any]:
-    """Multi-line spreadsheet cells become lists; documents are `name | copies | form | group`."""
+    """Multi-line spreadsheet cells become lists; documents are `name | copies | form | group | note`."""
     out: dict[str, Any] = {}
     for key, value in raw.items():
         text = "" if value is None else str(value).replace("\r\n", "\n")
@@ -212,14 +248,15 @@ def _document_from_line(line: str) -> dict[str, Any]:
         doc["form"] = parts[2]
     if len(parts) > 3 and parts[3]:
         doc["case"] = parts[3]
+    if len(parts) > 4 and parts[4]:
+        doc["note"] = parts[4]
     return doc
 
 
 def document_to_line(doc: dict[str, Any]) -> str:
     """The spreadsheet form of one document (inverse of the parser above)."""
-    return DOC_SEPARATOR.join(
-        [doc["name"], copies_text(doc) or "", doc.get("form") or "", doc.get("case") or ""]
-    ).rstrip(" |")
+    parts = [doc["name"], copies_text(doc), doc.get("form"), doc.get("case"), doc.get("note")]
+    return DOC_SEPARATOR.join(part or "" for part in parts).rstrip(" |")
 
 
 def copies_text(doc: dict[str, Any]) -> str | None:
@@ -361,15 +398,15 @@ def _csv_rows(data: bytes) -> Iterable[list[Any]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CatalogFileError("CSV is not UTF-8 (save it as 'CSV UTF-8')") from None
-    dialect = csv.excel
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")  # type: ignore[assignment]
-    except csv.Error:
-        pass
-    return list(csv.reader(io.StringIO(text), dialect))
+    # Excel writes "," or, in Vietnamese locales, ";": the header line tells which. (The
+    # csv Sniffer guesses from a sample and misreads long quoted multi-line cells.)
+    header = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=header.count)
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
-def _xlsx_rows(path: Path) -> Iterable[list[Any]]:
+def _xlsx_rows(path: Path) -> tuple[list[list[Any]], list[list[Any]] | None]:
+    """Rows of the first sheet, and of the documents sheet when the workbook has one."""
     from openpyxl import load_workbook
 
     try:
@@ -377,7 +414,9 @@ def _xlsx_rows(path: Path) -> Iterable[list[Any]]:
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise CatalogFileError(f"{path.name} is not a readable .xlsx workbook: {exc}") from None
     try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheets = {fold(ws.title): ws for ws in workbook.worksheets}
+        main = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        docs = sheets.get(fold(DOCUMENTS_SHEET))
+        return main, None if docs is None else [list(r) for r in docs.iter_rows(values_only=True)]
     finally:
         workbook.close()

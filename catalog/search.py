@@ -12,6 +12,7 @@ break ties.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -60,6 +61,9 @@ MARKERS: tuple[tuple[str, ...], ...] = tuple(
     )
 )  # fmt: skip
 MARKER_PENALTY = 0.07
+W_COVERAGE, W_PRECISION, W_PHRASE, W_PREFIX = 0.55, 0.22, 0.13, 0.1
+W_FUZZ = 0.1
+LEVEL_BONUS = 0.05  # a level the query names ("cấp xã")
 
 
 class Confidence(StrEnum):
@@ -128,6 +132,7 @@ class _Doc:
     level_rank: int
     all_tokens: frozenset[str] = field(default_factory=frozenset)
     markers: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
+    min_weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -156,15 +161,19 @@ class Synonyms:
             key = tuple(fold(term).split())
             if key:
                 self.rules[key] = _parse_expansion(expansion)
-        self.max_len = max((len(k) for k in self.rules), default=1)
         self.terms = {t for k in self.rules for t in k}
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for key in self.rules:
+            lengths[key[0]].add(len(key))
+        # Phrase lengths to try at a word, longest first: most words start no rule at all.
+        self.lengths = {first: sorted(ns, reverse=True) for first, ns in lengths.items()}
 
     def rewrite(self, tokens: list[str]) -> list[tuple[str, bool]]:
         """Replace every known phrase; unknown tokens pass through. Yields (token, soft)."""
         out: list[tuple[str, bool]] = []
         i = 0
         while i < len(tokens):
-            for n in range(min(self.max_len, len(tokens) - i), 0, -1):
+            for n in self.lengths.get(tokens[i], ()):
                 key = tuple(tokens[i : i + n])
                 if key in self.rules:
                     out.extend(self.rules[key])
@@ -224,9 +233,10 @@ def _common_prefix(a: list[str], b: tuple[str, ...]) -> int:
     return n
 
 
-def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(tuple(tokens[i : i + n]) == phrase for i in range(len(tokens) - n + 1))
+def _markers(tokens: list[str], markers: Iterable[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
+    """The marker phrases that occur in `tokens` as whole words."""
+    text = f" {' '.join(tokens)} "
+    return frozenset(m for m in markers if f" {' '.join(m)} " in text)
 
 
 class SearchIndex:
@@ -265,6 +275,7 @@ class SearchIndex:
                     )
                     or 1.0
                 )
+            doc.min_weight = min(v.weight for v in doc.variants)
         self.vocabulary = sorted(self.postings)
 
     def _analyse(self, text: str) -> list[str]:
@@ -300,7 +311,7 @@ class SearchIndex:
             group=fold(base_name(entry.name)),
             level_rank=rank,
             all_tokens=frozenset().union(*(v.tokens for v in variants)),
-            markers=frozenset(m for m in MARKERS if _contains(_head(variants[0].text.split()), m)),
+            markers=_markers(_head(list(variants[0].sequence)), MARKERS),
         )
 
     def __len__(self) -> int:
@@ -355,59 +366,116 @@ class SearchIndex:
         if not tokens:
             return SearchResult(query, normalized, Confidence.NONE, ())
         weights = {t: self.idf.get(t, self.max_idf) * (0.25 if t in soft else 1.0) for t in tokens}
-        query_markers = {m for m in MARKERS if _contains(tokens, m)}
+        query_markers = _markers(tokens, MARKERS)
         total = sum(weights.values())
         bigrams = set(zip(tokens, tokens[1:], strict=False))
-        candidates: set[int] = set()
-        for token in tokens:
-            if token not in self.common or len(tokens) == 1:
-                candidates.update(self.postings.get(token, ()))
-        if not candidates:
-            for token in tokens:
-                candidates.update(self.postings.get(token, ()))
+        keep = max(limit * 4, 20)
+        # Cheap upper bound first: the weight of query words a procedure has anywhere. Full
+        # scoring runs best-bound-first and stops once no remaining bound can reach the top.
+        reach = self._reach(tokens, weights)
+        floor: list[float] = []  # min-heap of the best `keep` sort keys so far
         scored: list[tuple[float, float, int, int]] = []
-        for i in candidates:
+        for bound, i in sorted(((b, i) for i, b in reach.items()), reverse=True):
             doc = self.docs[i]
-            best = 0.0
-            best_cov = 0.0
-            for variant in doc.variants:
-                matched = sum(w for t, w in weights.items() if t in variant.tokens)
-                in_field = sum(
-                    w
-                    for t, w in weights.items()
-                    if t not in variant.tokens and t in doc.field_tokens
-                )
-                coverage = (matched + 0.5 * in_field) / total
-                precision = min(
-                    sum(
-                        w * (1.0 if t in variant.head else TAIL_WEIGHT)
-                        for t, w in weights.items()
-                        if t in variant.tokens
-                    )
-                    / variant.weight,
-                    1.0,
-                )
-                phrase = len(bigrams & variant.bigrams) / len(bigrams) if bigrams else coverage
-                prefix = _common_prefix(tokens, variant.sequence) / len(tokens)
-                score = 0.55 * coverage + 0.22 * precision + 0.13 * phrase + 0.1 * prefix
-                if score > best:
-                    best, best_cov = score, coverage
+            if len(floor) >= keep and self._bound(doc, bound, tokens, total, bigrams) < floor[0]:
+                continue
+            best, best_cov = self._score(doc, tokens, weights, total, bigrams)
             level_bonus = 1 if level and level in doc.entry.levels else 0
             penalty = MARKER_PENALTY * min(len(doc.markers - query_markers), 3)
             scored.append((best - penalty, best_cov, level_bonus, i))
-        scored.sort(key=lambda s: (-(s[0] + 0.05 * s[2]), -self.docs[s[3]].level_rank))
+            key = best - penalty + LEVEL_BONUS * level_bonus
+            if len(floor) < keep:
+                heapq.heappush(floor, key)
+            elif key > floor[0]:
+                heapq.heapreplace(floor, key)
+        scored.sort(key=lambda s: (-(s[0] + LEVEL_BONUS * s[2]), -self.docs[s[3]].level_rank))
         top = scored[: max(limit * 4, 20)]
         joined = " ".join(tokens)
         rescored = []
         for score, coverage, level_bonus, i in top:
             doc = self.docs[i]
             similarity = max(fuzz.token_set_ratio(joined, v.text) for v in doc.variants) / 100
-            final = 0.9 * score + 0.1 * similarity + 0.05 * level_bonus
+            final = (1 - W_FUZZ) * score + W_FUZZ * similarity + LEVEL_BONUS * level_bonus
             rescored.append((final, coverage, i))
         rescored.sort(key=lambda s: (-round(s[0], 6), -self.docs[s[2]].level_rank, s[2]))
         hits = tuple(self._hit(self.docs[i], min(final, 1.0)) for final, _, i in rescored[:limit])
         confidence = self._confidence(rescored, tokens)
         return SearchResult(query, normalized, confidence, hits)
+
+    def _reach(self, tokens: list[str], weights: dict[str, float]) -> dict[int, float]:
+        """Query weight each candidate holds in any name, alias or field (an upper bound).
+
+        Candidates are procedures with at least one distinctive query word; when a query
+        has only everyday words ("đăng ký", "cấp"), any of them will do.
+        """
+        distinctive = [t for t in tokens if t not in self.common] if len(tokens) > 1 else tokens
+        if not any(t in self.postings for t in distinctive):
+            distinctive = tokens
+        reach: dict[int, float] = dict.fromkeys(
+            (i for t in distinctive for i in self.postings.get(t, ())), 0.0
+        )
+        for t, w in weights.items():
+            for i in self.postings.get(t, ()):
+                if i in reach:
+                    reach[i] += w
+        return reach
+
+    @staticmethod
+    def _bound(
+        doc: _Doc, reach: float, tokens: list[str], total: float, bigrams: set[tuple[str, str]]
+    ) -> float:
+        """The most `_score` (plus a level bonus) could give this procedure, cheaply."""
+        words = doc.all_tokens
+        precision = min(reach / doc.min_weight, 1.0)
+        phrase = (
+            sum(1 for a, b in bigrams if a in words and b in words) / len(bigrams)
+            if bigrams
+            else 1.0
+        )
+        prefix = 0
+        for t in tokens:
+            if t not in words:
+                break
+            prefix += 1
+        return (
+            W_COVERAGE * reach / total
+            + W_PRECISION * precision
+            + W_PHRASE * phrase
+            + W_PREFIX * prefix / len(tokens)
+            + LEVEL_BONUS
+        )
+
+    @staticmethod
+    def _score(
+        doc: _Doc,
+        tokens: list[str],
+        weights: dict[str, float],
+        total: float,
+        bigrams: set[tuple[str, str]],
+    ) -> tuple[float, float]:
+        """The best (score, coverage) over a procedure's name variants."""
+        best = best_cov = 0.0
+        for variant in doc.variants:
+            matched = in_field = head = 0.0
+            for t, w in weights.items():
+                if t in variant.tokens:
+                    matched += w
+                    head += w if t in variant.head else w * TAIL_WEIGHT
+                elif t in doc.field_tokens:
+                    in_field += w
+            coverage = (matched + 0.5 * in_field) / total
+            precision = min(head / variant.weight, 1.0)
+            phrase = len(bigrams & variant.bigrams) / len(bigrams) if bigrams else coverage
+            prefix = _common_prefix(tokens, variant.sequence) / len(tokens)
+            score = (
+                W_COVERAGE * coverage
+                + W_PRECISION * precision
+                + W_PHRASE * phrase
+                + W_PREFIX * prefix
+            )
+            if score > best:
+                best, best_cov = score, coverage
+        return best, best_cov
 
     def _confidence(
         self,

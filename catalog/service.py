@@ -68,22 +68,15 @@ class CatalogService:
 
     def _build(self, session: object) -> SearchIndex:
         started = time.perf_counter()
-        procedures = repository.all_procedures(session=session)  # type: ignore[arg-type]
+        rows = repository.index_rows(session=session)  # type: ignore[arg-type]
         aliases = repository.aliases_by_code(session=session)  # type: ignore[arg-type]
         synonyms = bundled_synonyms()
         for term, expansion in repository.synonym_overrides(session=session).items():  # type: ignore[arg-type]
             synonyms[term] = expansion
         index = SearchIndex(
             (
-                Entry(
-                    code=p.code,
-                    name=p.name,
-                    field=p.field,
-                    levels=tuple(p.levels),
-                    agency=p.agency,
-                    aliases=tuple(aliases.get(p.code, ())),
-                )
-                for p in procedures
+                Entry(code, name, field, tuple(levels), agency, tuple(aliases.get(code, ())))
+                for code, name, field, levels, agency in rows
             ),
             synonyms,
         )

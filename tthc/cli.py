@@ -176,7 +176,7 @@ def catalog_export(path: Path) -> None:
     from catalog import repository
     from catalog.exporter import procedure_to_record, write_catalog
 
-    services = _services(_settings())
+    services = _services(_settings(), seed=True)
     try:
         with services.db.session() as session:
             aliases = repository.aliases_by_code(session=session)
@@ -195,7 +195,7 @@ def catalog_export(path: Path) -> None:
 @catalog.command("stats")
 def catalog_stats() -> None:
     """Procedure counts per field and per level."""
-    services = _services(_settings())
+    services = _services(_settings(), seed=True)
     try:
         fields, levels, total = services.catalog.stats()
         info = services.catalog.info()
