@@ -65,6 +65,32 @@ def synonym_overrides(*, session: Session) -> dict[str, str]:
     return {s.term: s.expansion for s in session.exec(select(SearchSynonym))}
 
 
+def set_synonym(*, session: Session, term: str, expansion: str) -> None:
+    """Add or replace one staff synonym rule."""
+    row = session.get(SearchSynonym, term) or SearchSynonym(term=term)
+    row.expansion = expansion
+    row.updated_at = utcnow()
+    session.add(row)
+
+
+def delete_synonym(*, session: Session, term: str) -> bool:
+    """Drop a staff rule (the bundled one, if any, applies again); False if there was none."""
+    row = session.get(SearchSynonym, term)
+    if row is None:
+        return False
+    session.delete(row)
+    return True
+
+
+def unanswered(*, session: Session, kind: str | None, limit: int) -> list[UnansweredQuery]:
+    """Unanswered questions, most frequent first."""
+    query = select(UnansweredQuery)
+    if kind:
+        query = query.where(UnansweredQuery.kind == kind)
+    order = (UnansweredQuery.count.desc(), UnansweredQuery.last_seen.desc())  # type: ignore[attr-defined]
+    return list(session.exec(query.order_by(*order).limit(limit)))
+
+
 def get_state(*, session: Session) -> CatalogState:
     """The catalogue version row (created on first use)."""
     state = session.get(CatalogState, 1)

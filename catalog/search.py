@@ -35,7 +35,7 @@ LEVEL_SUFFIX = re.compile(
 # Words after which a name narrows down *who* or *when* ("… cho người dưới 14 tuổi",
 # "… đối với tổ chức"): the head before them says what the procedure is.
 QUALIFIERS = {"cho", "doi voi", "trong truong hop", "truong hop", "theo", "thuoc", "do", "khi"}
-TAIL_WEIGHT = 0.35
+TAIL_WEIGHT = 0.45
 # Where citizens usually go first; used only to order otherwise equal results.
 LEVEL_PREFERENCE = {"Cấp xã": 4, "Cấp tỉnh": 3, "Cấp huyện": 2, "Cấp bộ": 1}
 LEVEL_WORDS = {
@@ -47,6 +47,7 @@ LEVEL_WORDS = {
     ("cap", "bo"): "Cấp bộ",
 }
 NAME_NOISE = ("thu tuc",)
+FIRST_CLAUSE = re.compile(r"[,;]")
 PARENTHESES = re.compile(r"\([^()]*\)")
 # Words that turn a procedure into a non-default action on the same thing ("cấp lại",
 # "thay đổi", "xóa", "lưu động"...). A query that does not ask for them means the plain
@@ -60,7 +61,18 @@ MARKERS: tuple[tuple[str, ...], ...] = tuple(
         "cap bo", "trung uong", "dung thuc hien", "tam dung", "tam thoi", "chuyen tiep",
     )
 )  # fmt: skip
-MARKER_PENALTY = 0.07
+MARKER_PENALTY = 0.05
+# Phrases anywhere in a name saying the applicant is an agency or organisation, not a
+# private person ("… theo yêu cầu của cơ quan tiến hành tố tụng", "… đối với tổ chức").
+# A name that also names "cá nhân" or "hộ gia đình" serves citizens too.
+APPLICANTS = {
+    "theo yeu cau cua co quan": ("co", "quan"),
+    "cho co quan": ("co", "quan"),
+    "doi voi co quan": ("co", "quan"),
+    "cho to chuc": ("to", "chuc"),
+    "doi voi to chuc": ("to", "chuc"),
+}
+CITIZEN_WORDS = (" ca nhan ", " ho gia dinh ")
 W_COVERAGE, W_PRECISION, W_PHRASE, W_PREFIX = 0.55, 0.22, 0.13, 0.1
 W_FUZZ = 0.1
 LEVEL_BONUS = 0.05  # a level the query names ("cấp xã")
@@ -233,6 +245,15 @@ def _common_prefix(a: list[str], b: tuple[str, ...]) -> int:
     return n
 
 
+def _applicant(name: str) -> frozenset[tuple[str, ...]]:
+    """The applicant marker of a name that is not meant for private persons, if any."""
+    text = f" {fold(name)} "
+    found = {m for phrase, m in APPLICANTS.items() if f" {phrase} " in text}
+    if any(word in text for word in CITIZEN_WORDS):
+        found.discard(("to", "chuc"))
+    return frozenset(found)
+
+
 def _markers(tokens: list[str], markers: Iterable[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
     """The marker phrases that occur in `tokens` as whole words."""
     text = f" {' '.join(tokens)} "
@@ -311,7 +332,11 @@ class SearchIndex:
             group=fold(base_name(entry.name)),
             level_rank=rank,
             all_tokens=frozenset().union(*(v.tokens for v in variants)),
-            markers=_markers(_head(list(variants[0].sequence)), MARKERS),
+            # Read on the folded name before rewriting, which drops qualifiers like "với";
+            # only the first of listed actions counts ("Đăng ký, đăng ký lại, điều chỉnh …"
+            # serves a plain "đăng ký").
+            markers=_markers(_head(fold(FIRST_CLAUSE.split(base, 1)[0]).split()), MARKERS)
+            | _applicant(base),
         )
 
     def __len__(self) -> int:
@@ -366,7 +391,7 @@ class SearchIndex:
         if not tokens:
             return SearchResult(query, normalized, Confidence.NONE, ())
         weights = {t: self.idf.get(t, self.max_idf) * (0.25 if t in soft else 1.0) for t in tokens}
-        query_markers = _markers(tokens, MARKERS)
+        query_markers = _markers(tokens, (*MARKERS, *APPLICANTS.values()))
         total = sum(weights.values())
         bigrams = set(zip(tokens, tokens[1:], strict=False))
         keep = max(limit * 4, 20)

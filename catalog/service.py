@@ -11,17 +11,26 @@ import logging
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
 
 from catalog import repository
 from catalog.bundled import bundled_catalog, bundled_synonyms
 from catalog.importer import CatalogDiff, apply_import
-from catalog.models import Procedure
+from catalog.models import Procedure, UnansweredQuery
+from catalog.normalize import fold, nfc
 from catalog.search import Entry, SearchIndex, SearchResult
 from tthc.db import Database
 
 log = logging.getLogger(__name__)
+
+
+class UnknownProcedure(LookupError):
+    """No procedure has this code."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,73 @@ class CatalogService:
             repository.record_unanswered(
                 session=session, kind=kind, normalized=normalized, query=query[:2000]
             )
+
+    # -- staff edits: each one is audited and bumps the version so every instance reloads --
+
+    def aliases(self, code: str) -> list[str]:
+        """The staff aliases of one procedure."""
+        with self.db.session() as session:
+            if repository.get_procedure(session=session, code=code) is None:
+                raise UnknownProcedure(code)
+            return repository.aliases_by_code(session=session).get(code, [])
+
+    def edit_aliases(
+        self, code: str, *, add: Iterable[str] = (), remove: Iterable[str] = (), actor: str
+    ) -> list[str]:
+        """Add and remove aliases of a procedure; returns the new list."""
+        add_clean = [nfc(a) for a in add if nfc(a)]
+        remove_folded = {fold(r) for r in remove}
+        with self.db.session() as session:
+            if repository.get_procedure(session=session, code=code) is None:
+                raise UnknownProcedure(code)
+            current = repository.aliases_by_code(session=session).get(code, [])
+            new = [a for a in current if fold(a) not in remove_folded]
+            for alias in add_clean:
+                if fold(alias) not in {fold(a) for a in new}:
+                    new.append(alias)
+            if new != current:
+                repository.replace_aliases(session=session, code=code, aliases=new, actor=actor)
+                self._changed(session, actor, "aliases", {"code": code, "aliases": new})
+            return sorted(new)
+
+    def synonyms(self) -> list[tuple[str, str, str]]:
+        """(term, replacement, origin) for every rule in effect; origin is "bundled" or "staff"."""
+        with self.db.session() as session:
+            staff = repository.synonym_overrides(session=session)
+        rules = {term: (exp, "bundled") for term, exp in bundled_synonyms().items()}
+        rules.update({term: (exp, "staff") for term, exp in staff.items()})
+        return sorted((term, exp, origin) for term, (exp, origin) in rules.items())
+
+    def set_synonym(self, term: str, expansion: str, *, actor: str) -> None:
+        """Add or override a rule; an empty replacement makes the phrase a filler word."""
+        term, expansion = nfc(term).lower(), nfc(expansion)
+        if not fold(term):
+            raise ValueError("the phrase has no letters or digits")
+        with self.db.session() as session:
+            repository.set_synonym(session=session, term=term, expansion=expansion)
+            self._changed(session, actor, "synonym", {"term": term, "expansion": expansion})
+
+    def remove_synonym(self, term: str, *, actor: str) -> bool:
+        """Remove a staff rule; the bundled rule for the phrase, if any, applies again."""
+        term = nfc(term).lower()
+        with self.db.session() as session:
+            removed = repository.delete_synonym(session=session, term=term)
+            if removed:
+                self._changed(session, actor, "synonym", {"term": term, "removed": True})
+            return removed
+
+    def unanswered(self, *, kind: str | None = None, limit: int = 50) -> list[UnansweredQuery]:
+        """What citizens asked that the catalogue did not answer, most frequent first."""
+        with self.db.session() as session:
+            rows = repository.unanswered(session=session, kind=kind, limit=limit)
+            for row in rows:
+                session.expunge(row)
+            return rows
+
+    @staticmethod
+    def _changed(session: Session, actor: str, action: str, details: dict[str, Any]) -> None:
+        repository.bump_version(session=session)
+        repository.add_audit(session=session, actor=actor, action=action, details=details)
 
     def info(self) -> CatalogInfo:
         """Version, last update and size of the stored catalogue."""

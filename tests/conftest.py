@@ -87,6 +87,12 @@ def db_url(
 
 
 @pytest.fixture
+def seeded_sqlite_url(sqlite_templates: dict[str, Path], tmp_path: Path) -> str:
+    """A migrated SQLite file holding the bundled catalogue."""
+    return _fresh_db("sqlite", True, sqlite_templates, None, tmp_path)
+
+
+@pytest.fixture
 def db(db_url: str) -> Iterator[Database]:
     database = Database(db_url)
     yield database

@@ -212,6 +212,113 @@ def catalog_stats() -> None:
         click.echo(f"  {count:6d}  {field}")
 
 
+@catalog.command("aliases")
+@click.argument("code")
+@click.option("--add", "add", multiple=True, help="Another name citizens use (repeatable).")
+@click.option("--remove", "remove", multiple=True, help="An alias to drop (repeatable).")
+@click.option("--actor", default=None, help="Who makes the change (audit log); default: OS user.")
+def catalog_aliases(
+    code: str, add: tuple[str, ...], remove: tuple[str, ...], actor: str | None
+) -> None:
+    """Show or edit the other names citizens use for procedure CODE."""
+    from catalog.service import UnknownProcedure
+
+    services = _services(_settings(), seed=True)
+    try:
+        if add or remove:
+            aliases = services.catalog.edit_aliases(
+                code, add=add, remove=remove, actor=actor or getpass.getuser()
+            )
+        else:
+            aliases = services.catalog.aliases(code)
+    except UnknownProcedure:
+        raise CliError(f"no procedure has the code {code}") from None
+    finally:
+        services.close()
+    click.echo(f"{code}: {len(aliases)} alias(es)")
+    for alias in aliases:
+        click.echo(f"  {alias}")
+
+
+@catalog.group("synonyms")
+def catalog_synonyms() -> None:
+    """The synonym and abbreviation table the search applies (bundled rules plus staff rules)."""
+
+
+@catalog_synonyms.command("list")
+@click.option("--staff", "staff_only", is_flag=True, help="Only the rules staff added.")
+def synonyms_list(staff_only: bool) -> None:
+    """Print every rule in effect: phrase, replacement, origin."""
+    services = _services(_settings())
+    try:
+        rules = services.catalog.synonyms()
+    finally:
+        services.close()
+    for term, expansion, origin in rules:
+        if not staff_only or origin == "staff":
+            click.echo(f"{term}\t{expansion or '(filler: dropped)'}\t{origin}")
+
+
+@catalog_synonyms.command("set")
+@click.argument("term")
+@click.argument("replacement")
+@click.option("--actor", default=None, help="Who makes the change (audit log); default: OS user.")
+def synonyms_set(term: str, replacement: str, actor: str | None) -> None:
+    """Make TERM mean REPLACEMENT in searches ("" makes TERM a filler word)."""
+    services = _services(_settings())
+    try:
+        services.catalog.set_synonym(term, replacement, actor=actor or getpass.getuser())
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        services.close()
+    click.echo(f"{term} → {replacement or '(filler: dropped)'}")
+
+
+@catalog_synonyms.command("remove")
+@click.argument("term")
+@click.option("--actor", default=None, help="Who makes the change (audit log); default: OS user.")
+def synonyms_remove(term: str, actor: str | None) -> None:
+    """Remove a staff rule (a bundled rule for TERM applies again)."""
+    services = _services(_settings())
+    try:
+        removed = services.catalog.remove_synonym(term, actor=actor or getpass.getuser())
+    finally:
+        services.close()
+    if not removed:
+        raise CliError(f"no staff rule for {term!r}")
+    click.echo(f"removed the staff rule for {term}")
+
+
+@catalog.command("unanswered")
+@click.option("--kind", type=click.Choice(["none", "abandoned"]), default=None)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+def catalog_unanswered(kind: str | None, limit: int, as_json: bool) -> None:
+    """Questions the catalogue did not answer (none) and result lists left unused (abandoned)."""
+    services = _services(_settings())
+    try:
+        rows = services.catalog.unanswered(kind=kind, limit=limit)
+    finally:
+        services.close()
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {"kind": r.kind, "query": r.query, "normalized": r.normalized,
+                     "count": r.count, "last_seen": r.last_seen.isoformat()}
+                    for r in rows
+                ],
+                ensure_ascii=False,
+            )
+        )  # fmt: skip
+        return
+    if not rows:
+        click.echo("no unanswered questions")
+    for r in rows:
+        click.echo(f"{r.count:6d}  {r.kind:9s}  {r.last_seen:%Y-%m-%d}  {r.query[:100]}")
+
+
 @main.command()
 @click.argument("query", required=False)
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50))

@@ -1,0 +1,119 @@
+"""`tthc catalog …` and `tthc search` as staff run them: real files, a real SQLite database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tthc.cli import main
+from tthc.config import get_settings
+
+
+@pytest.fixture
+def tthc(seeded_sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunnerCall]:
+    monkeypatch.setenv("DATABASE_URL", seeded_sqlite_url)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    get_settings.cache_clear()
+    yield CliRunnerCall()
+    get_settings.cache_clear()
+
+
+class CliRunnerCall:
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None) -> Result:
+        return self.runner.invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def _search(tthc: CliRunnerCall, query: str) -> list[dict[str, object]]:
+    result = tthc("search", query, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_search_json_puts_id_card_reissue_first(tthc: CliRunnerCall) -> None:
+    hits = _search(tthc, "lam lai can cuoc")
+    assert hits[0] == {
+        "code": "1.014064",
+        "name": "Cấp lại thẻ căn cước",
+        "score": hits[0]["score"],
+        "confidence": "confident",
+    }
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+
+
+def test_batch_mode_prints_one_json_array_per_line(tthc: CliRunnerCall) -> None:
+    result = tthc("search", input="dang ky khai tu\nxin chào\n")
+    lines = result.output.splitlines()
+    assert len(lines) == 2
+    assert json.loads(lines[0])[0]["code"] == "1.000656"
+    assert all(h["confidence"] == "none" for h in json.loads(lines[1]))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("broken.json", '[{"code": "1.000001", "name": ', "not valid JSON"),
+        ("noname.json", '[{"code": "1.000656", "name": ""}]', "record 1, name: is missing"),
+        (
+            "level.csv",
+            "Mã số,Tên,Cấp thực hiện\n1.000656,Đăng ký khai tử,Tầng 5\n",
+            "row 2, levels: 'Tầng 5' is not a level",
+        ),
+        ("columns.csv", "STT,Nội dung\n1,abc\n", "no header row with a code column"),
+    ],
+)
+def test_malformed_import_is_rejected_and_database_unchanged(
+    tthc: CliRunnerCall, tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    before = tthc("catalog", "stats").output
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = tthc("catalog", "import", str(path))
+    assert result.exit_code == 2
+    assert message in result.output
+    assert tthc("catalog", "stats").output == before
+    assert _search(tthc, "dang ky khai tu")[0]["name"] == "Thủ tục đăng ký khai tử"
+
+
+def test_import_dry_run_then_apply_then_no_changes(tthc: CliRunnerCall, tmp_path: Path) -> None:
+    path = tmp_path / "update.csv"
+    path.write_text("Mã số,Tên\n1.000656,Thủ tục đăng ký khai tử (sửa đổi)\n", encoding="utf-8")
+    dry = tthc("catalog", "import", "--dry-run", str(path))
+    assert "added 0, changed 1, removed 0 (would be applied)" in dry.output
+    assert "~ 1.000656: name" in dry.output
+    assert _search(tthc, "1.000656")[0]["name"] == "Thủ tục đăng ký khai tử"
+    applied = tthc("catalog", "import", "--actor", "tester", str(path))
+    assert "(were applied)" in applied.output
+    assert _search(tthc, "1.000656")[0]["name"] == "Thủ tục đăng ký khai tử (sửa đổi)"
+    assert "no changes" in tthc("catalog", "import", "--dry-run", str(path)).output
+
+
+def test_staff_alias_and_synonym_change_search(tthc: CliRunnerCall) -> None:
+    assert _search(tthc, "bao viec hieu")[0]["code"] != "1.000656"
+    added = tthc("catalog", "aliases", "1.000656", "--add", "báo việc hiếu")
+    assert "báo việc hiếu" in added.output
+    hits = _search(tthc, "bao viec hieu")
+    assert hits[0]["code"] == "1.000656"
+    removed = tthc("catalog", "aliases", "1.000656", "--remove", "BAO VIEC HIEU")
+    assert "0 alias(es)" in removed.output
+
+    assert _search(tthc, "chung hieu")[0]["code"] != "1.000656"
+    assert tthc("catalog", "synonyms", "set", "chứng hiếu", "khai tử").exit_code == 0
+    assert "chứng hiếu\tkhai tử\tstaff" in tthc("catalog", "synonyms", "list", "--staff").output
+    assert _search(tthc, "chung hieu")[0]["code"] == "1.000656"
+    assert tthc("catalog", "synonyms", "remove", "chứng hiếu").exit_code == 0
+    assert tthc("catalog", "synonyms", "remove", "chứng hiếu").exit_code == 2
+    assert tthc("catalog", "aliases", "9.999999").exit_code == 2
+
+
+def test_export_formats_reimport_with_no_changes(tthc: CliRunnerCall, tmp_path: Path) -> None:
+    for name in ("c.csv", "c.xlsx"):
+        path = tmp_path / name
+        assert "2627 procedures written" in tthc("catalog", "export", str(path)).output
+        assert "no changes" in tthc("catalog", "import", "--dry-run", "--prune", str(path)).output
