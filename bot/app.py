@@ -22,7 +22,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.context import BotApplication, BotContext
-from bot.handlers import common, search
+from bot.handlers import browse, checklist, common, search
 from bot.views import Views
 from tthc.services import Services
 
@@ -90,7 +90,7 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
         MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, common.unsupported)
     )
     application.add_handler(
-        CallbackQueryHandler(common.menu_button, pattern=r"^m:(home|help|search)$")
+        CallbackQueryHandler(common.menu_button, pattern=r"^m:(home|help|search|browse)$")
     )
     application.add_handler(
         CallbackQueryHandler(common.language_button, pattern=r"^(l:(vi|en)|m:lang)$")
@@ -98,8 +98,23 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
     application.add_handler(
         CallbackQueryHandler(search.open_procedure, pattern=r"^[pr]:[\w.\-]{1,32}$")
     )
+    code = r"[\w.\-]{1,32}"
+    origin = r"[fal]:[0-9a-f]{8}:\d{1,4}"
     application.add_handler(
-        CallbackQueryHandler(search.open_section, pattern=r"^s:[\w.\-]{1,32}:\w$")
+        CallbackQueryHandler(search.open_section, pattern=rf"^s:{code}:\w(:{origin})?$")
+    )
+    application.add_handler(CallbackQueryHandler(browse.facet_page, pattern=r"^b:[fal]:\d{1,4}$"))
+    application.add_handler(
+        CallbackQueryHandler(browse.facet_members, pattern=r"^b[fal]:[0-9a-f]{8}:\d{1,4}$")
+    )
+    application.add_handler(
+        CallbackQueryHandler(browse.open_from_list, pattern=rf"^o:{origin}:{code}$")
+    )
+    application.add_handler(
+        CallbackQueryHandler(
+            checklist.show_checklist,
+            pattern=rf"^(k:{code}:\d{{1,3}}|c:{code}:[0-9a-f]{{8}}:\d{{1,3}}:[01])$",
+        )
     )
     application.add_handler(CallbackQueryHandler(common.stale_button))
     application.add_error_handler(common.on_error)  # type: ignore[arg-type]

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from itertools import groupby
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlencode
 
-from bot.replies import Button, Reply, rows
+from bot.replies import MAX_CALLBACK_BYTES, Button, Reply, grid, rows
+from catalog.browse import Facet, FacetKind, split_agencies
 from catalog.models import Procedure
 from catalog.search import Confidence, Entry, SearchResult, base_name
 from catalog.service import CatalogInfo
+from checklist.service import ChecklistEntry
 from messages import Messages
+
+T = TypeVar("T")
+FACET_PAGE = 10
+MEMBER_PAGE = 10
+CHECKLIST_PAGE = 8
+LIST_SHARE = 0.8  # a result list keeps hits scoring at least this share of the best one
+SUGGESTION_SCORE = 0.5  # below this, a "none" reply suggests browsing instead
 
 SECTIONS = ("documents", "steps", "fees", "time", "ways", "legal", "result")
 SECTION_CODES = {"documents": "d", "steps": "s", "fees": "f", "time": "t", "ways": "w", "legal": "l", "result": "r"}  # fmt: skip
@@ -39,6 +49,7 @@ class Views:
         label = self.m.label
         return rows(
             [Button(label(lang, "menu_search"), "m:search")],
+            [Button(label(lang, "menu_browse"), "m:browse")],
             [
                 Button(label(lang, "menu_help"), "m:help"),
                 Button(label(lang, "menu_language"), "m:lang"),
@@ -64,37 +75,63 @@ class Views:
         )
 
     def search_result(self, lang: str, result: SearchResult) -> Reply:
-        """A list to choose from (ambiguous) or the no-match reply with suggestions."""
+        """A numbered list to choose from (ambiguous), or the no-match reply.
+
+        The text names each procedure in full with its level and agency (long official
+        names often differ only near the end); buttons carry the number and the start.
+        Lists keep only hits near the best one; a no-match reply suggests procedures only
+        when they are plausibly related, and always offers browsing.
+        """
+        best = result.best.score if result.best else 0.0
         if result.confidence is Confidence.AMBIGUOUS:
-            text = self.m.render(lang, "search_list", query=_short(result.query))
+            hits = [h for h in result.hits if h.score >= best * LIST_SHARE]
         else:
-            text = self.m.render(
-                lang, "search_none", query=_short(result.query), suggestions=bool(result.hits)
-            )
-        bases = [base_name(h.name) for h in result.hits]
-        buttons = [
-            Button(
-                self.m.label(
-                    lang,
-                    "hit",
-                    name=_caption(base, 48),
-                    level=", ".join(h.levels) if bases.count(base) > 1 else "",
-                ),
-                f"r:{h.code}",
-            )
-            for h, base in zip(result.hits, bases, strict=True)
+            hits = [h for h in result.hits if h.score >= SUGGESTION_SCORE]
+        items = [
+            {
+                "name": _caption(h.name, 220),
+                "levels": ", ".join(h.levels),
+                "agency": _caption(", ".join(split_agencies(h.agency)[:2]), 80),
+            }
+            for h in hits
         ]
-        return Reply(text, tuple((b,) for b in buttons))
+        template = "search_list" if result.confidence is Confidence.AMBIGUOUS else "search_none"
+        text = self.m.render(lang, template, query=_short(result.query), items=items)
+        buttons = [
+            (
+                Button(
+                    self.m.label(lang, "hit", number=n, name=_caption(base_name(h.name), 44)),
+                    f"r:{h.code}",
+                ),
+            )
+            for n, h in enumerate(hits, start=1)
+        ]
+        if result.confidence is Confidence.NONE:
+            buttons.append((Button(self.m.label(lang, "menu_browse"), "m:browse"),))
+        return Reply(text, tuple(buttons))
 
     def procedure_card(
-        self, lang: str, procedure: Procedure, variants: list[Entry], *, edit: bool = False
+        self,
+        lang: str,
+        procedure: Procedure,
+        variants: list[Entry],
+        *,
+        edit: bool = False,
+        origin: str | None = None,
+        share_url: str | None = None,
     ) -> Reply:
-        """The summary card with one button per section."""
+        """The summary card with one button per section.
+
+        `origin` ("<kind>:<facet id>:<page>") is the browse list the card was opened from:
+        sections carry it so their "back" returns to a card that still leads to the list.
+        `share_url` is the deep link that opens this card, offered as a share button.
+        """
+        suffix = f":{origin}" if origin else ""
         levels = [", ".join(v.levels) for v in variants if v.levels]
         text = self.m.render(lang, "procedure_card", p=procedure, variants=levels)
         label = self.m.label
         section_buttons = [
-            Button(label(lang, f"section_{s}"), f"s:{procedure.code}:{SECTION_CODES[s]}")
+            Button(label(lang, f"section_{s}"), f"s:{procedure.code}:{SECTION_CODES[s]}{suffix}")
             for s in SECTIONS
         ]
         variant_buttons = [
@@ -107,11 +144,19 @@ class Views:
             section_buttons[3:5],
             section_buttons[5:7],
             variant_buttons,
+            [Button(label(lang, "share"), url=share_link(share_url, procedure.name))]
+            if share_url
+            else [],
+            [Button(label(lang, "back_to_list"), "b{}:{}:{}".format(*origin.split(":")))]
+            if origin
+            else [],
             [Button(label(lang, "main_menu"), "m:home")],
         )
         return Reply(text, keyboard, edit=edit)
 
-    def procedure_section(self, lang: str, procedure: Procedure, section: str) -> Reply:
+    def procedure_section(
+        self, lang: str, procedure: Procedure, section: str, origin: str | None = None
+    ) -> Reply:
         """One section of a procedure, replacing the card in place, with a way back."""
         documents = [{**DOCUMENT_DEFAULTS, **d} for d in procedure.documents]
         groups = [
@@ -119,8 +164,137 @@ class Views:
             for case, docs in groupby(documents, key=lambda d: d["case"])
         ]
         text = self.m.render(lang, "procedure_section", p=procedure, section=section, groups=groups)
-        back = Button(self.m.label(lang, "back"), f"p:{procedure.code}")
-        return Reply(text, rows([back]), edit=True)
+        card = f"o:{origin}:{procedure.code}" if origin else f"p:{procedure.code}"
+        back = Button(self.m.label(lang, "back"), card)
+        checklist = (
+            [Button(self.m.label(lang, "checklist_open"), f"k:{procedure.code}:0")]
+            if section == "documents" and procedure.documents
+            else []
+        )
+        return Reply(text, rows(checklist, [back]), edit=True)
+
+    def checklist(
+        self, lang: str, procedure: Procedure, entries: list[ChecklistEntry], page: int
+    ) -> Reply:
+        """The documents with ✅/⬜ and one button per document that sets the other state."""
+        page, pages, shown = _page(entries, page, CHECKLIST_PAGE)
+        first = page * CHECKLIST_PAGE
+        text = self.m.render(
+            lang,
+            "checklist",
+            p=procedure,
+            entries=[(first + i + 1, e.have, _caption(e.name, 160)) for i, e in enumerate(shown)],
+            have=sum(e.have for e in entries),
+            total=len(entries),
+            missing=[first + i + 1 for i, e in enumerate(shown) if not e.have],
+            page=page + 1,
+            pages=pages,
+        )
+        code = procedure.code
+        toggles = [
+            Button(
+                self.m.label(lang, "check_item", number=first + i + 1, have=e.have),
+                f"c:{code}:{e.key}:{page}:{0 if e.have else 1}",
+            )
+            for i, e in enumerate(shown)
+        ]
+        keyboard = rows(
+            *grid(toggles, 4),
+            self._pager(lang, f"k:{code}:", page, pages),
+            [Button(self.m.label(lang, "back"), f"s:{code}:d")],
+        )
+        return Reply(text, keyboard, edit=True)
+
+    # -- browsing ------------------------------------------------------------------------
+
+    def browse_menu(self, lang: str) -> Reply:
+        """Browse by field, agency or level."""
+        label = self.m.label
+        return Reply(
+            self.m.render(lang, "browse_menu"),
+            rows(
+                [Button(label(lang, "browse_field"), "b:f:0")],
+                [Button(label(lang, "browse_agency"), "b:a:0")],
+                [Button(label(lang, "browse_level"), "b:l:0")],
+                [Button(label(lang, "main_menu"), "m:home")],
+            ),
+            edit=True,
+        )
+
+    def facet_page(self, lang: str, kind: FacetKind, facets: list[Facet], page: int) -> Reply:
+        """One page of fields, agencies or levels."""
+        page, pages, shown = _page(facets, page, FACET_PAGE)
+        text = self.m.render(
+            lang, "facet_page", kind=kind.value, total=len(facets), page=page + 1, pages=pages
+        )
+        buttons = [
+            (
+                Button(
+                    self.m.label(lang, "facet_item", name=_caption(f.name, 48), count=f.count),
+                    f"b{kind.value}:{f.id}:0",
+                ),
+            )
+            for f in shown
+        ]
+        keyboard = rows(
+            *buttons,
+            self._pager(lang, f"b:{kind.value}:", page, pages),
+            [Button(self.m.label(lang, "back"), "m:browse")],
+        )
+        return Reply(text, keyboard, edit=True)
+
+    def facet_members(
+        self,
+        lang: str,
+        kind: FacetKind,
+        facet: Facet,
+        entries: list[Entry],
+        page: int,
+        back_page: int,
+    ) -> Reply:
+        """One page of the procedures in a field, agency or level."""
+        page, pages, shown = _page(entries, page, MEMBER_PAGE)
+        text = self.m.render(
+            lang,
+            "facet_members",
+            kind=kind.value,
+            name=facet.name,
+            total=len(entries),
+            page=page + 1,
+            pages=pages,
+        )
+        prefix = f"o:{kind.value}:{facet.id}:{page}:"
+        buttons = [
+            (Button(_caption(base_name(e.name), 60), prefix + e.code),)
+            for e in shown
+            if len((prefix + e.code).encode()) <= MAX_CALLBACK_BYTES
+        ]
+        keyboard = rows(
+            *buttons,
+            self._pager(lang, f"b{kind.value}:{facet.id}:", page, pages),
+            [Button(self.m.label(lang, "back"), f"b:{kind.value}:{back_page}")],
+        )
+        return Reply(text, keyboard, edit=True)
+
+    def _pager(self, lang: str, prefix: str, page: int, pages: int) -> list[Button]:
+        buttons = []
+        if page > 0:
+            buttons.append(Button(self.m.label(lang, "prev"), f"{prefix}{page - 1}"))
+        if page + 1 < pages:
+            buttons.append(Button(self.m.label(lang, "next"), f"{prefix}{page + 1}"))
+        return buttons
+
+
+def share_link(deep_link: str, title: str) -> str:
+    """Telegram's share dialog for a deep link, with the procedure name as the message."""
+    return "https://t.me/share/url?" + urlencode({"url": deep_link, "text": _caption(title, 120)})
+
+
+def _page(items: list[T], page: int, size: int) -> tuple[int, int, list[T]]:
+    """(page clamped to the last one, number of pages, the page's items)."""
+    pages = max(1, -(-len(items) // size))
+    page = min(max(page, 0), pages - 1)
+    return page, pages, items[page * size : (page + 1) * size]
 
 
 def _short(query: str, limit: int = 80) -> str:

@@ -538,6 +538,10 @@ class SearchIndex:
         e = doc.entry
         return Hit(e.code, e.name, round(score, 4), e.field, e.levels, e.agency)
 
+    def entries(self) -> list[Entry]:
+        """Every procedure in the index, in catalogue order."""
+        return [d.entry for d in self.docs]
+
     def level_variants(self, code: str) -> list[Entry]:
         """Other procedures that differ from `code` only by the level that handles them."""
         if code not in self.by_code:

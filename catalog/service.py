@@ -18,7 +18,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from catalog import repository
+from catalog import browse, repository
+from catalog.browse import Facet, FacetKind
 from catalog.bundled import bundled_catalog, bundled_synonyms
 from catalog.importer import CatalogDiff, apply_import
 from catalog.models import Procedure, UnansweredQuery
@@ -115,6 +116,14 @@ class CatalogService:
             repository.record_unanswered(
                 session=session, kind=kind, normalized=normalized, query=query[:2000]
             )
+
+    def facets(self, kind: FacetKind) -> list[Facet]:
+        """Fields, agencies or levels with their procedure counts."""
+        return browse.facets(self.index().entries(), kind)
+
+    def facet_members(self, kind: FacetKind, id_: str) -> tuple[str, list[Entry]] | None:
+        """One facet's name and procedures; None when the id no longer matches anything."""
+        return browse.members(self.index().entries(), kind, id_)
 
     # -- staff edits: each one is audited and bumps the version so every instance reloads --
 

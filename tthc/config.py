@@ -6,6 +6,7 @@ Nothing is read at import time: call :func:`get_settings` (cached) or build
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -36,6 +37,16 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     catalog_refresh_seconds: float = Field(default=15.0, ge=0)
     max_query_length: int = Field(default=500, ge=20, le=4000)
+    # Dossiers: the receipt codes this province prints (FACTS.md §1 by default), extra
+    # import column mappings as JSON ({"Header": "field"}), the key of the check-digit
+    # hashes, and how many failed lookups a user gets per window.
+    dossier_code_pattern: str = r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$"
+    dossier_columns: dict[str, str] = Field(default_factory=dict)
+    secret_key: SecretStr = SecretStr("dev-only-secret-change-me")
+    lookup_max_failures: int = Field(default=5, ge=1)
+    lookup_window_minutes: float = Field(default=15, gt=0)
+    outbox_interval_seconds: float = Field(default=5, gt=0)
+    bot_username: str | None = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -57,6 +68,15 @@ class Settings(BaseSettings):
                 return None
             if value.lower() in {"changeme", "your-token-here", "xxx"} or ":" not in value:
                 raise ValueError("does not look like a token from @BotFather (id:secret)")
+        return value
+
+    @field_validator("dossier_code_pattern")
+    @classmethod
+    def _check_pattern(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"is not a valid regular expression: {exc}") from exc
         return value
 
     @field_validator("database_url")

@@ -3,7 +3,9 @@
 from sqlmodel import SQLModel
 
 import catalog.models
-import users.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import checklist.models
+import dossiers.models
+import users.models  # importing registers the tables on SQLModel.metadata
 
 metadata = SQLModel.metadata
-__all__ = ["catalog", "metadata"]
+__all__ = ["catalog", "checklist", "dossiers", "metadata", "users"]

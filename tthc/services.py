@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalog.service import CatalogService
+from checklist.service import ChecklistService
 from messages import Messages
 from tthc.config import Settings
 from tthc.db import Database
@@ -20,6 +21,7 @@ class Services:
     messages: Messages
     users: UserService
     catalog: CatalogService
+    checklists: ChecklistService
 
     def close(self) -> None:
         """Release database connections."""
@@ -35,4 +37,5 @@ def build_services(settings: Settings, *, db: Database | None = None) -> Service
         messages=Messages(settings.default_language),
         users=UserService(database, settings.default_language),
         catalog=CatalogService(database, refresh_seconds=settings.catalog_refresh_seconds),
+        checklists=ChecklistService(database),
     )

@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 
 from bot.context import BotContext
+from bot.links import PROCEDURE_LINK, code_from_payload
 from bot.sender import send
 from bot.views import Views
 from tthc.db import DatabaseUnavailable
@@ -28,9 +29,18 @@ async def current_user(update: Update, context: BotContext) -> UserView:
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """Greet and show the main menu; deep-link payloads are handled by the search module."""
+    """Greet and show the main menu, or open what a deep link (`?start=tt_<code>`) points to."""
+    from bot.handlers.search import show_card  # search imports this module
+
     user = await current_user(update, context)
     await context.call(context.services.users.set_state, user.id, None)
+    payload = (context.args or [""])[0]
+    code = code_from_payload(payload, PROCEDURE_LINK)
+    if code is not None:
+        await show_card(
+            update, context, code, user.language, edit=False, unknown="unknown_procedure"
+        )
+        return
     info = await context.call(context.services.catalog.info)
     name = update.effective_user.first_name if update.effective_user else None
     await send(update, context, views(context).main_menu(user.language, info, name))
@@ -76,7 +86,7 @@ async def _set_language(update: Update, context: BotContext, user_id: int, choic
 
 
 async def menu_button(update: Update, context: BotContext) -> None:
-    """Main-menu buttons: home, help, search prompt."""
+    """Main-menu buttons: home, help, search prompt, browse."""
     user = await current_user(update, context)
     action = (update.callback_query.data or "").partition(":")[2] if update.callback_query else ""
     v = views(context)
@@ -84,6 +94,8 @@ async def menu_button(update: Update, context: BotContext) -> None:
         reply = v.text(user.language, "help", menu=True)
     elif action == "search":
         reply = v.text(user.language, "search_prompt")
+    elif action == "browse":
+        reply = v.browse_menu(user.language)
     else:
         info = await context.call(context.services.catalog.info)
         reply = v.main_menu(user.language, info)

@@ -7,6 +7,7 @@ from telegram.constants import ChatAction
 
 from bot.context import BotContext
 from bot.handlers.common import current_user, views
+from bot.links import PROCEDURE_LINK, deep_link
 from bot.sender import send
 from bot.views import SECTION_BY_CODE
 from catalog.search import Confidence
@@ -71,29 +72,37 @@ async def open_procedure(update: Update, context: BotContext) -> None:
 
 
 async def show_card(
-    update: Update, context: BotContext, code: str, lang: str, *, edit: bool
+    update: Update,
+    context: BotContext,
+    code: str,
+    lang: str,
+    *,
+    edit: bool,
+    origin: str | None = None,
+    unknown: str = "stale",
 ) -> None:
-    """The procedure card, or a polite "this list has changed" for codes that disappeared."""
+    """The procedure card, or the `unknown` reply for a code that is not (or no longer) there."""
     procedure = await context.call(context.services.catalog.get, code)
     v = views(context)
     if procedure is None:
-        await send(update, context, v.text(lang, "stale", menu=True))
+        await send(update, context, v.text(lang, unknown, menu=True, code=code))
         return
     variants = await context.call(context.services.catalog.level_variants, code)
-    await send(update, context, v.procedure_card(lang, procedure, variants, edit=edit))
+    share = deep_link(context.bot.username, PROCEDURE_LINK, code)
+    reply = v.procedure_card(lang, procedure, variants, edit=edit, origin=origin, share_url=share)
+    await send(update, context, reply)
 
 
 async def open_section(update: Update, context: BotContext) -> None:
-    """`s:<code>:<section>`: one section of the card, edited in place."""
+    """`s:<code>:<section>[:<browse origin>]`: one section of the card, edited in place."""
     user = await current_user(update, context)
-    data = update.callback_query.data if update.callback_query else ""
-    _, code, section_code = (
-        (data or "").split(":", 2) if (data or "").count(":") == 2 else ("", "", "")
-    )
+    data = update.callback_query.data if update.callback_query else None
+    _, code, section_code, *origin = (data or "::").split(":")
     section = SECTION_BY_CODE.get(section_code)
     procedure = await context.call(context.services.catalog.get, code) if section else None
     v = views(context)
     if procedure is None or section is None:
         await send(update, context, v.text(user.language, "stale", menu=True))
         return
-    await send(update, context, v.procedure_section(user.language, procedure, section))
+    reply = v.procedure_section(user.language, procedure, section, ":".join(origin) or None)
+    await send(update, context, reply)

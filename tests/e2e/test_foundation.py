@@ -14,7 +14,12 @@ async def test_start_shows_vietnamese_menu(bot: BotHarness) -> None:
     assert menu.plain.startswith("👋 Xin chào Lan!")
     assert "Tôi là trợ lý thủ tục hành chính." in menu.plain
     assert "Dữ liệu: 2.627 thủ tục" in menu.plain
-    assert menu.captions == ["🔎 Tra cứu thủ tục", "❓ Hướng dẫn", "🌐 English"]
+    assert menu.captions == [
+        "🔎 Tra cứu thủ tục",
+        "📚 Duyệt danh mục thủ tục",
+        "❓ Hướng dẫn",
+        "🌐 English",
+    ]
     assert menu.parse_mode == "HTML"
 
 
@@ -82,7 +87,12 @@ async def test_language_switch_survives_restart(bot: BotHarness) -> None:
     await bot.restart()
     menu = (await bot.user(42).send("/start"))[0]
     assert menu.plain.startswith("👋 Hello Lan!")
-    assert menu.captions == ["🔎 Find a procedure", "❓ Help", "🌐 Tiếng Việt"]
+    assert menu.captions == [
+        "🔎 Find a procedure",
+        "📚 Browse the catalogue",
+        "❓ Help",
+        "🌐 Tiếng Việt",
+    ]
 
 
 async def test_language_buttons(bot: BotHarness) -> None:

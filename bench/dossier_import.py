@@ -1,0 +1,105 @@
+"""Dossier import benchmark: a province's year (600,000 rows) into a fresh SQLite file.
+
+Run: make bench-dossiers   (or .venv/bin/python -m bench.dossier_import [ROWS])
+Writes a synthetic export in the one-stop layout (the sample's columns), then imports it
+twice in a child process: the first run inserts everything, the second finds nothing
+changed. Prints rows/s and the child's peak memory (RSS).
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+HEADER = [
+    "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Cơ quan tiếp nhận", "Cấp thực hiện",
+    "Người nộp", "Số điện thoại", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả",
+    "Ngày trả kết quả", "Trạng thái", "Hình thức nhận kết quả",
+]  # fmt: skip
+UNITS = ["000.00.20.H56", "000.25.31.H56", "000.12.07.H56", "000.31.40.H56"]
+STATUSES = ["Đã trả kết quả"] * 88 + ["Đã xử lý xong"] * 9 + ["Đang xử lý", "Yêu cầu bổ sung giấy tờ", "Được tiếp nhận"]  # fmt: skip
+RETURNS = ["Trực tiếp tại bộ phận một cửa", "Qua dịch vụ bưu chính công ích", "Trực tuyến"]
+FMT = "%d/%m/%Y %H:%M"
+
+
+def write_export(path: Path, rows: int, seed: int = 7) -> None:
+    """A synthetic year: real-looking codes, dates and statuses, unique receipt codes."""
+    rnd = random.Random(seed)
+    start = datetime(2024, 1, 1, 7, 30)
+    per_day: dict[tuple[str, str], int] = {}
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for _ in range(rows):
+            received = start + timedelta(minutes=rnd.randrange(365 * 24 * 60))
+            unit = rnd.choice(UNITS)
+            day = received.strftime("%y%m%d")
+            seq = per_day[(unit, day)] = per_day.get((unit, day), 0) + 1
+            due = received + timedelta(days=rnd.choice((1, 3, 5, 7, 15, 30)))
+            status = rnd.choice(STATUSES)
+            done = due - timedelta(hours=rnd.randrange(0, 72)) if status in STATUSES[:97] else None
+            returned = done + timedelta(days=1) if done and status == "Đã trả kết quả" else None
+            writer.writerow([
+                f"{unit}-{day}-{seq:04d}", f"1.00{rnd.randrange(1000, 9999)}", "Đăng ký khai sinh",
+                "Hộ tịch", "Ủy ban nhân dân cấp xã", rnd.choice(("Cấp xã", "Cấp tỉnh")),
+                "Nguyễn Văn An", f"09{rnd.randrange(10**8):08d}", received.strftime(FMT),
+                due.strftime(FMT), done.strftime(FMT) if done else "",
+                returned.strftime(FMT) if returned else "", status, rnd.choice(RETURNS),
+            ])  # fmt: skip
+
+
+def import_once(path: Path, url: str) -> None:
+    """Child process: one import, then its timing and peak memory."""
+    from dossiers.importer import import_dossiers
+    from dossiers.records import RowReader
+    from tthc.config import Settings
+    from tthc.db import Database
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    reader = RowReader(
+        settings.secret_key.get_secret_value().encode(), settings.dossier_code_pattern
+    )
+    db = Database(url)
+    started = time.perf_counter()
+    report = import_dossiers(db, path, reader, source=path.name)
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"  {report.rows:,} rows in {elapsed:.1f} s = {report.rows / elapsed:,.0f} rows/s; "
+        f"added {report.added:,}, changed {report.changed:,}, unchanged {report.unchanged:,}; "
+        f"peak RSS {peak:.0f} MiB"
+    )
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        import_once(Path(sys.argv[2]), sys.argv[3])
+        return
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 600_000
+    from tthc.db import upgrade
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "dossiers.csv"
+        started = time.perf_counter()
+        write_export(path, rows)
+        size = path.stat().st_size / 2**20
+        print(f"wrote {rows:,} rows ({size:.0f} MiB) in {time.perf_counter() - started:.1f} s")
+        url = f"sqlite:///{tmp}/bench.db"
+        upgrade(url)
+        for label in ("first import (all new)", "second import (no changes)"):
+            print(label)
+            subprocess.run(
+                [sys.executable, "-m", "bench.dossier_import", "--child", str(path), url],
+                check=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

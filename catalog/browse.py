@@ -1,0 +1,92 @@
+"""Browsing the catalogue by field (lĩnh vực), agency and level.
+
+Facet ids are short hashes of the facet's folded name, so a button made today still means
+the same field after a restart or an import that adds or removes other fields; an id that
+no longer matches anything is reported as stale instead of opening the wrong list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from catalog.normalize import fold
+from catalog.search import Entry
+
+# "Công an tỉnh, Cục quản lý xuất nhập cảnh" lists two agencies; "Ủy ban nhân dân xã,
+# phường, thị trấn" is one (the parts after its commas start in lower case).
+_AGENCY_SPLIT = re.compile(
+    r",\s*(?=[A-ZĐÁÀẢÃẠÂẤẦẨẪẬĂẮẰẲẴẶÉÈẺẼẸÊẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÚÙỦŨỤƯỨỪỬỮỰÝỲỶỸỴ])"
+)
+
+
+class FacetKind(StrEnum):
+    """What to browse by; the value is the one letter used in callback data."""
+
+    FIELD = "f"
+    AGENCY = "a"
+    LEVEL = "l"
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One field, agency or level, with how many procedures it has."""
+
+    id: str
+    name: str
+    count: int
+
+
+def facet_id(name: str) -> str:
+    """Eight hex characters, stable for a name across restarts and imports."""
+    return hashlib.blake2s(fold(name).encode(), digest_size=4).hexdigest()
+
+
+def split_agencies(agency: str | None) -> list[str]:
+    """The separate agencies named in one published "Cơ quan thực hiện" text."""
+    return [part.strip(" .") for part in _AGENCY_SPLIT.split(agency or "") if part.strip(" .")]
+
+
+def facet_names(entry: Entry, kind: FacetKind) -> list[str]:
+    """The facets of `kind` one procedure belongs to."""
+    if kind is FacetKind.FIELD:
+        return [entry.field] if entry.field else []
+    if kind is FacetKind.AGENCY:
+        return split_agencies(entry.agency)
+    return list(entry.levels)
+
+
+def facets(entries: Iterable[Entry], kind: FacetKind) -> list[Facet]:
+    """Every facet of `kind`, in Vietnamese alphabetical order (diacritics ignored)."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        for name in facet_names(entry, kind):
+            counts[name] = counts.get(name, 0) + 1
+    return sorted(
+        (Facet(facet_id(name), name, n) for name, n in counts.items()),
+        key=lambda f: (fold(f.name), f.name),
+    )
+
+
+def members(entries: Iterable[Entry], kind: FacetKind, id_: str) -> tuple[str, list[Entry]] | None:
+    """The facet's name and its procedures (alphabetical), or None for an unknown id."""
+    name = None
+    found: list[Entry] = []
+    for entry in entries:
+        for candidate in facet_names(entry, kind):
+            if facet_id(candidate) == id_:
+                name = candidate
+                found.append(entry)
+                break
+    if name is None:
+        return None
+    return name, sorted(found, key=lambda e: (_sort_key(e.name), e.code))
+
+
+def _sort_key(name: str) -> str:
+    """Alphabetical by what the procedure is, not by the "Thủ tục" many names start with."""
+    folded = fold(name)
+    return folded.removeprefix("thu tuc ")

@@ -1,0 +1,1 @@
+"""Per-citizen document checklists: which required papers they already have."""

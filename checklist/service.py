@@ -1,0 +1,52 @@
+"""Checklist rules.
+
+A press *sets* a document's state rather than toggling it, so a double press or a retried
+update lands in the same place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from checklist import repository
+from tthc.db import Database
+
+
+@dataclass(frozen=True)
+class ChecklistEntry:
+    """One required document and whether the citizen has it."""
+
+    key: str
+    name: str
+    have: bool
+
+
+class ChecklistService:
+    """Read and update a citizen's document checklist for one procedure."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def entries(
+        self, user_id: int, code: str, documents: list[dict[str, Any]]
+    ) -> list[ChecklistEntry]:
+        """The procedure's documents, in published order, with the citizen's ticks."""
+        with self.db.session() as session:
+            checked = repository.checked_keys(session=session, user_id=user_id, code=code)
+        return [ChecklistEntry(d["key"], d["name"], d["key"] in checked) for d in documents]
+
+    def set(self, user_id: int, code: str, key: str, *, have: bool) -> None:
+        """Record that the citizen has (or no longer has) one document."""
+        try:
+            with self.db.session() as session:
+                if have:
+                    repository.tick(session=session, user_id=user_id, code=code, key=key)
+                else:
+                    repository.untick(session=session, user_id=user_id, code=code, key=key)
+        except IntegrityError:
+            # Another instance ticked the same document a moment ago: the state is as asked.
+            if not have:
+                raise

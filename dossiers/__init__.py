@@ -1,0 +1,1 @@
+"""Dossiers (hồ sơ): statuses imported from one-stop systems, lookup, notifications."""

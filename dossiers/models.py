@@ -1,0 +1,109 @@
+"""Dossier tables: the current state, its history, who may see it, and the outbox.
+
+Personal data is minimal: the applicant's name (shown masked to citizens) and, for the
+optional secret check, a keyed hash of the last four digits of a phone or ID number.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from tthc.timeutil import utcnow
+
+
+class Dossier(SQLModel, table=True):
+    """One dossier as the one-stop system last exported it."""
+
+    __tablename__ = "dossier"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True, index=True)
+    procedure_code: str | None = Field(default=None, max_length=32, index=True)
+    procedure_name: str | None = None
+    field: str | None = None
+    agency: str | None = None
+    level: str | None = Field(default=None, max_length=40, index=True)
+    applicant: str | None = None
+    secret_hash: str | None = Field(default=None, max_length=64)
+    received_at: datetime | None = Field(default=None, index=True)
+    due_at: datetime | None = None
+    finished_at: datetime | None = None
+    returned_at: datetime | None = None
+    return_method: str | None = None
+    status: int = Field(index=True)  # dossiers.status.Status
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class DossierEvent(SQLModel, table=True):
+    """A change of a dossier as seen by an import: the status history."""
+
+    __tablename__ = "dossier_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("dossier.id", ondelete="CASCADE"), index=True, nullable=False
+        )
+    )
+    at: datetime = Field(default_factory=utcnow)
+    status: int
+    previous_status: int | None = None
+    due_at: datetime | None = None
+    finished_at: datetime | None = None
+    returned_at: datetime | None = None
+    source: str | None = Field(default=None, max_length=255)
+
+
+class DossierAccess(SQLModel, table=True):
+    """A citizen who looked the dossier up successfully (and whether they follow it)."""
+
+    __tablename__ = "dossier_access"
+
+    user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    dossier_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True, index=True
+        )
+    )
+    subscribed: bool = False
+    granted_at: datetime = Field(default_factory=utcnow)
+
+
+class LookupFailure(SQLModel, table=True):
+    """A failed lookup (unknown code or wrong secret), counted for rate limiting."""
+
+    __tablename__ = "lookup_failure"
+    __table_args__ = (Index("ix_lookup_failure_user_at", "user_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    at: datetime = Field(default_factory=utcnow)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A notification waiting to be sent; one per subscriber and dossier event, ever."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("user_id", "event_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    event_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("dossier_event.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    kind: str = Field(default="status", max_length=20)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    # A sender owns a row until `claimed_until`, so several bot instances never send it twice.
+    claimed_until: datetime | None = None
+    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
+    attempts: int = 0
+    sent_at: datetime | None = Field(default=None, index=True)
+    failed_at: datetime | None = None
+    last_error: str | None = None

@@ -1,0 +1,225 @@
+"""Citizen journeys through the fake Bot API, asserting the texts and buttons they see."""
+
+from __future__ import annotations
+
+from catalog.importer import apply_import
+from catalog.records import ParsedFile
+from tests.fakeapi import SentMessage
+from tests.harness import BotHarness, Citizen
+
+CARD_BUTTONS = [
+    "📄 Hồ sơ cần chuẩn bị",
+    "🪜 Trình tự thực hiện",
+    "💰 Lệ phí",
+    "⏱ Thời hạn",
+    "🏢 Cách thức và nơi nộp",
+    "⚖️ Căn cứ pháp lý",
+    "📌 Kết quả",
+]
+
+
+async def test_1_id_card_without_diacritics_to_documents(bot: BotHarness) -> None:
+    citizen = bot.user(101)
+    card = (await citizen.send("lam lai can cuoc"))[0]
+    lines = card.plain.splitlines()
+    assert lines[:3] == [
+        "📋 Cấp lại thẻ căn cước",
+        "Mã: 1.014064 · Cấp xã",
+        "🏛 Cơ quan thực hiện: Công an cấp Xã",
+    ]
+    assert "📮 Cách nộp: trực tiếp, trực tuyến (toàn trình), qua bưu chính công ích" in lines
+    assert "📄 Cần chuẩn bị 4 loại giấy tờ — bấm Hồ sơ cần chuẩn bị để xem." in lines
+    assert lines[-1].startswith("Cập nhật ") and lines[-1].endswith(
+        "Nguồn: Cổng Dịch vụ công quốc gia"
+    )
+    assert card.captions == [
+        *CARD_BUTTONS,
+        "Xem tại Cấp bộ",
+        "Xem tại Cấp tỉnh",
+        "📤 Chia sẻ thủ tục này",
+        "🏠 Menu chính",
+    ]
+    assert (card.chat_id, "typing") in [(c, a) for c, a in bot.api.chat_actions]
+    documents = (await citizen.press("📄 Hồ sơ cần chuẩn bị"))[0]
+    assert documents.edited and documents.message_id == card.message_id
+    doc_lines = documents.plain.splitlines()
+    assert doc_lines[:2] == ["Cấp lại thẻ căn cước", "📄 Hồ sơ cần chuẩn bị"]
+    assert doc_lines[3].startswith(
+        "2. Phiếu đề nghị giải quyết thủ tục về căn cước (Mẫu DC02 ban hành kèm theo Thông tư "
+        "số 17/2024/TT-BCA của Bộ Công an) — 1 bản chính"
+    )
+    assert [line[:2] for line in doc_lines[2:]] == ["1.", "2.", "3.", "4."]
+    assert documents.captions == ["☑️ Đánh dấu giấy tờ đã có", "⬅️ Quay lại"]
+    back = (await citizen.press("⬅️ Quay lại"))[0]
+    assert back.plain.startswith("📋 Cấp lại thẻ căn cước") and back.edited
+
+
+async def test_2_ambiguous_query_gives_a_list_and_a_press_opens_the_card(bot: BotHarness) -> None:
+    citizen = bot.user(102)
+    listing = (await citizen.send("giay phep lai xe"))[0]
+    assert listing.plain.splitlines()[0] == (
+        "Tôi tìm thấy một số thủ tục gần với “giay phep lai xe”. Bạn chọn đúng thủ tục cần làm:"
+    )
+    assert "2. Cấp giấy phép lái xe · Cấp bộ · Cục cảnh sát giao thông" in listing.plain
+    assert listing.captions == [
+        "1. Cấp lại giấy phép lái xe",
+        "2. Cấp giấy phép lái xe",
+        "3. Đổi giấy phép lái xe",
+        "4. Cấp giấy phép lái xe quốc tế",
+        "5. Thu hồi giấy phép lái xe",
+    ]
+    card = (await citizen.press("3. Đổi giấy phép lái xe"))[0]
+    assert card.plain.splitlines()[:2] == ["📋 Đổi giấy phép lái xe", "Mã: 3.000347 · Cấp bộ"]
+    assert not card.edited  # the list stays in the chat to pick another one later
+
+
+async def test_3_nonsense_gets_the_no_match_reply_and_is_logged(bot: BotHarness) -> None:
+    citizen = bot.user(103)
+    reply = (await citizen.send("abc xyz qwerty"))[0]
+    assert reply.plain == (
+        "Xin lỗi, tôi chưa tìm thấy thủ tục nào khớp với “abc xyz qwerty”. Câu hỏi đã được ghi "
+        "lại để cán bộ bổ sung.\n\nBạn thử gõ lại ngắn gọn tên việc cần làm, ví dụ cấp lại căn "
+        "cước, đăng ký kết hôn, hoặc duyệt danh mục thủ tục theo lĩnh vực."
+    )
+    assert reply.captions == ["📚 Duyệt danh mục thủ tục"]
+    await citizen.send("abc  XYZ qwerty")
+    assert bot.services is not None
+    logged = bot.services.catalog.unanswered(kind="none")
+    # Grouped by the folded form, in which a final "y" reads as "i".
+    assert [(r.normalized, r.count) for r in logged] == [("abc xyz qwerti", 2)]
+    # A list the citizen leaves for a new question is logged as abandoned.
+    await citizen.send("giay phep lai xe")
+    await citizen.send("dang ky khai tu")
+    abandoned = bot.services.catalog.unanswered(kind="abandoned")
+    assert [r.query for r in abandoned] == ["giay phep lai xe"]
+
+
+async def test_4_browse_field_procedure_section_back(bot: BotHarness) -> None:
+    citizen = bot.user(104)
+    await citizen.send("/start")
+    menu = (await citizen.press("📚 Duyệt danh mục thủ tục"))[0]
+    assert menu.captions == [
+        "🗂 Theo lĩnh vực",
+        "🏛 Theo cơ quan thực hiện",
+        "🏢 Theo cấp thực hiện",
+        "🏠 Menu chính",
+    ]
+    fields = (await citizen.press("🗂 Theo lĩnh vực"))[0]
+    assert fields.plain == (
+        "Chọn lĩnh vực (140 lĩnh vực, trang 1/14)\nSố trong ngoặc là số thủ tục."
+    )
+    assert fields.captions[0] == "Bảo đảm an ninh hàng không (13)"
+    assert fields.captions[-2:] == ["Trang sau ▶️", "⬅️ Quay lại"]
+    page = await _page_with(citizen, fields, "Hộ tịch (")
+    assert page.message_id == menu.message_id  # every step edits the same message
+    field = (await citizen.press("Hộ tịch ("))[0]
+    assert field.plain.startswith("Lĩnh vực: Hộ tịch\n")
+    await _page_with(citizen, field, "Thủ tục đăng ký khai tử")
+    card = (await citizen.press("Thủ tục đăng ký khai tử"))[0]
+    assert card.plain.startswith("📋 Thủ tục đăng ký khai tử\nMã: 1.000656 · Cấp xã")
+    assert "⬅️ Quay lại danh sách" in card.captions
+    fees = (await citizen.press("💰 Lệ phí"))[0]
+    assert fees.plain.splitlines()[:2] == ["Thủ tục đăng ký khai tử", "💰 Lệ phí"]
+    again = (await citizen.press("⬅️ Quay lại"))[0]
+    assert again.plain.startswith("📋 Thủ tục đăng ký khai tử")
+    back_to_list = (await citizen.press("⬅️ Quay lại danh sách"))[0]
+    assert "Thủ tục đăng ký khai tử" in back_to_list.captions
+    fields_again = (await citizen.press("⬅️ Quay lại"))[0]
+    assert fields_again.plain == page.plain  # back to the page the field was on
+
+
+async def _page_with(citizen: Citizen, listing: SentMessage, caption: str) -> SentMessage:
+    """Press "next page" until a button with `caption` shows up."""
+    page = listing
+    while not any(c.startswith(caption) for c in page.captions):
+        page = (await citizen.press("Trang sau ▶️", page))[0]
+    return page
+
+
+async def test_5_checklist_ticks_survive_a_restart(bot: BotHarness) -> None:
+    citizen = bot.user(105)
+    await citizen.send("lam lai can cuoc")
+    await citizen.press("📄 Hồ sơ cần chuẩn bị")
+    checklist = (await citizen.press("☑️ Đánh dấu giấy tờ đã có"))[0]
+    assert checklist.plain.splitlines()[:2] == [
+        "☑️ Giấy tờ đã có — Cấp lại thẻ căn cước",
+        "Bạn đã có 0/4 giấy tờ.",
+    ]
+    assert checklist.captions == ["⬜ 1", "⬜ 2", "⬜ 3", "⬜ 4", "⬅️ Quay lại"]
+    await citizen.press("⬜ 1")
+    ticked = (await citizen.press("⬜ 3"))[0]
+    assert "Bạn đã có 2/4 giấy tờ." in ticked.plain
+    assert "Còn thiếu trên trang này: 2, 4." in ticked.plain
+    # A double press of the same (now stale) button sets the same state: still 2/4.
+    await citizen.press_data(checklist.button("⬜ 3")["callback_data"], ticked)
+    await bot.restart()
+    citizen = bot.user(105)
+    await citizen.send("lam lai can cuoc")
+    await citizen.press("📄 Hồ sơ cần chuẩn bị")
+    again = (await citizen.press("☑️ Đánh dấu giấy tờ đã có"))[0]
+    assert again.captions == ["✅ 1", "⬜ 2", "✅ 3", "⬜ 4", "⬅️ Quay lại"]
+    assert "Bạn đã có 2/4 giấy tờ." in again.plain
+    unticked = (await citizen.press("✅ 1"))[0]
+    assert "Bạn đã có 1/4 giấy tờ." in unticked.plain
+
+
+async def test_6_deep_link_opens_a_card_and_the_card_shares_it(bot: BotHarness) -> None:
+    citizen = bot.user(106)
+    card = (await citizen.send("/start tt_1_000656"))[0]
+    assert card.plain.startswith("📋 Thủ tục đăng ký khai tử\nMã: 1.000656 · Cấp xã")
+    share = card.button("📤 Chia sẻ thủ tục này")["url"]
+    assert share.startswith("https://t.me/share/url?url=https%3A%2F%2Ft.me%2Ftthc_test_bot")
+    assert "%3Fstart%3Dtt_1_000656" in share
+    missing = (await citizen.send("/start tt_9_999999"))[0]
+    assert missing.plain.startswith("Không tìm thấy thủ tục có mã 9.999999.")
+
+
+async def test_7_stale_button_after_a_catalogue_import(bot: BotHarness) -> None:
+    citizen = bot.user(107)
+    listing = (await citizen.send("giay phep lai xe"))[0]
+    assert bot.services is not None
+    with bot.services.db.session() as session:
+        from catalog import repository
+
+        records = {
+            p.code: {"code": p.code, "name": p.name}
+            for p in repository.all_procedures(session=session)
+            if p.code != "3.000347"
+        }
+    apply_import(
+        bot.services.db, ParsedFile(records=records), actor="staff", source="test", prune=True
+    )
+    reply = (await citizen.press("3. Đổi giấy phép lái xe", listing))[0]
+    assert reply.plain == (
+        "Danh sách này đã thay đổi sau khi danh mục thủ tục được cập nhật. Bạn hãy gõ lại việc "
+        "cần làm để tra cứu mới nhé."
+    )
+    assert reply.captions[0] == "🔎 Tra cứu thủ tục"
+    still_there = (await citizen.press("2. Cấp giấy phép lái xe", listing))[0]
+    assert still_there.plain.startswith("📋 Cấp giấy phép lái xe")
+
+
+async def test_8_english_ui(bot: BotHarness) -> None:
+    citizen = bot.user(108, language_code="en")
+    menu = (await citizen.send("/start"))[0]
+    assert menu.plain.startswith("👋 Hello Lan!")
+    card = (await citizen.send("lam lai can cuoc"))[0]
+    assert card.plain.splitlines()[:3] == [
+        "📋 Cấp lại thẻ căn cước",
+        "Code: 1.014064 · Cấp xã",
+        "🏛 Handled by: Công an cấp Xã",
+    ]
+    assert card.captions[:3] == ["📄 Documents to bring", "🪜 Steps", "💰 Fees"]
+    documents = (await citizen.press("📄 Documents to bring"))[0]
+    assert documents.captions == ["☑️ Tick the documents I have", "⬅️ Back"]
+    checklist = (await citizen.press("☑️ Tick the documents I have"))[0]
+    assert "You have 0/4 documents." in checklist.plain
+
+
+async def test_markup_and_emoji_are_safe(bot: BotHarness) -> None:
+    citizen = bot.user(109)
+    reply = (await citizen.send("<b>sổ đỏ</b> & <script>"))[0]
+    assert bot.api.errors == []
+    assert "Giấy chứng nhận" in reply.plain or "<b>sổ đỏ</b>" in reply.plain
+    emoji = (await citizen.send("😀😀😀"))[0]
+    assert emoji.plain.startswith("Xin lỗi, tôi chưa tìm thấy thủ tục nào khớp với “😀😀😀”.")
