@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench bench-dossiers clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -24,8 +24,12 @@ test: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
 
+## Search accuracy/latency; dossier import of a 600,000-row year (about two minutes).
 bench: $(STAMP)
 	$(PY) -m bench.search
+
+bench-dossiers: $(STAMP)
+	$(PY) -m bench.dossier_import
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

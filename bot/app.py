@@ -22,7 +22,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.context import BotApplication, BotContext
-from bot.handlers import browse, checklist, common, search
+from bot.handlers import browse, checklist, common, dossier, search
+from bot.notifier import deliver_outbox
 from bot.views import Views
 from tthc.services import Services
 
@@ -32,12 +33,16 @@ COMMANDS = {
     "vi": [
         ("start", "Menu chính"),
         ("help", "Hướng dẫn"),
+        ("hoso", "Tra cứu hồ sơ theo mã"),
+        ("huy_theo_doi", "Huỷ theo dõi hồ sơ"),
         ("lang", "Đổi ngôn ngữ"),
         ("cancel", "Huỷ thao tác"),
     ],
     "en": [
         ("start", "Main menu"),
         ("help", "Help"),
+        ("hoso", "Check a dossier by its code"),
+        ("huy_theo_doi", "Stop dossier notifications"),
         ("lang", "Change language"),
         ("cancel", "Cancel"),
     ],
@@ -75,6 +80,13 @@ def build_application(
     application.bot_data["services"] = services
     application.bot_data["views"] = Views(services.messages)
     add_handlers(application)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            deliver_outbox,  # type: ignore[arg-type]
+            interval=settings.outbox_interval_seconds,
+            first=settings.outbox_interval_seconds,
+            name="outbox",
+        )
     return application
 
 
@@ -84,13 +96,15 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
     application.add_handler(CommandHandler("help", common.help_command))
     application.add_handler(CommandHandler("cancel", common.cancel))
     application.add_handler(CommandHandler("lang", common.language))
+    application.add_handler(CommandHandler("hoso", dossier.hoso_command))
+    application.add_handler(CommandHandler("huy_theo_doi", dossier.unsubscribe_command))
     application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command))
     application.add_handler(MessageHandler(filters.TEXT, search.text_message))
     application.add_handler(
         MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, common.unsupported)
     )
     application.add_handler(
-        CallbackQueryHandler(common.menu_button, pattern=r"^m:(home|help|search|browse)$")
+        CallbackQueryHandler(common.menu_button, pattern=r"^m:(home|help|search|browse|dossier)$")
     )
     application.add_handler(
         CallbackQueryHandler(common.language_button, pattern=r"^(l:(vi|en)|m:lang)$")
@@ -115,6 +129,9 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
             checklist.show_checklist,
             pattern=rf"^(k:{code}:\d{{1,3}}|c:{code}:[0-9a-f]{{8}}:\d{{1,3}}:[01])$",
         )
+    )
+    application.add_handler(
+        CallbackQueryHandler(dossier.dossier_button, pattern=r"^d:[vsu]:[\w.\-]{1,60}$")
     )
     application.add_handler(CallbackQueryHandler(common.stale_button))
     application.add_error_handler(common.on_error)  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ national codes ("1.000656") travel as "_".
 from __future__ import annotations
 
 PROCEDURE_LINK = "tt_"
+DOSSIER_LINK = "hs_"
 MAX_PAYLOAD = 64
 
 

@@ -12,7 +12,9 @@ from catalog.models import Procedure
 from catalog.search import Confidence, Entry, SearchResult, base_name
 from catalog.service import CatalogInfo
 from checklist.service import ChecklistEntry
+from dossiers.service import DossierView, LookupResult, Outcome
 from messages import Messages
+from tthc.timeutil import utcnow
 
 T = TypeVar("T")
 FACET_PAGE = 10
@@ -50,6 +52,7 @@ class Views:
         return rows(
             [Button(label(lang, "menu_search"), "m:search")],
             [Button(label(lang, "menu_browse"), "m:browse")],
+            [Button(label(lang, "menu_dossier"), "m:dossier")],
             [
                 Button(label(lang, "menu_help"), "m:help"),
                 Button(label(lang, "menu_language"), "m:lang"),
@@ -204,6 +207,54 @@ class Views:
             [Button(self.m.label(lang, "back"), f"s:{code}:d")],
         )
         return Reply(text, keyboard, edit=True)
+
+    # -- dossiers ------------------------------------------------------------------------
+
+    def dossier_lookup(self, lang: str, result: LookupResult, example: str) -> Reply:
+        """The reply to a lookup, whatever its outcome."""
+        o = result.outcome
+        if o is Outcome.FOUND:
+            assert result.dossier is not None
+            return self.dossier_status(lang, result.dossier)
+        if o is Outcome.LIMITED:
+            assert result.retry_at is not None
+            minutes = max(1, round((result.retry_at - utcnow()).total_seconds() / 60))
+            return self.text(lang, "dossier_limited", retry=result.retry_at, minutes=minutes)
+        template = {
+            Outcome.NEED_SECRET: "dossier_secret_prompt",
+            Outcome.WRONG_SECRET: "dossier_secret_wrong",
+            Outcome.NOT_FOUND: "dossier_unknown",
+            Outcome.MALFORMED: "dossier_malformed",
+        }[o]
+        return self.text(lang, template, code=result.code, example=example)
+
+    def dossier_status(self, lang: str, dossier: DossierView, *, edit: bool = False) -> Reply:
+        """Status, meaning, next step and dates, with follow/refresh buttons."""
+        label = self.m.label
+        code = dossier.code
+        follow = (
+            Button(label(lang, "unsubscribe"), f"d:u:{code}")
+            if dossier.subscribed
+            else Button(label(lang, "subscribe"), f"d:s:{code}")
+        )
+        keyboard = rows(
+            [follow],
+            [Button(label(lang, "refresh"), f"d:v:{code}")],
+            [Button(label(lang, "open_procedure"), f"p:{dossier.procedure_code}")]
+            if dossier.procedure_code
+            else [],
+            [Button(label(lang, "main_menu"), "m:home")],
+        )
+        return Reply(self.m.render(lang, "dossier_status", d=dossier), keyboard, edit=edit)
+
+    def dossier_changed(self, lang: str, dossier: DossierView, previous: str | None) -> Reply:
+        """The notification a follower receives when an import changes the status."""
+        label = self.m.label
+        keyboard = rows(
+            [Button(label(lang, "details"), f"d:v:{dossier.code}")],
+            [Button(label(lang, "unsubscribe"), f"d:u:{dossier.code}")],
+        )
+        return Reply(self.m.render(lang, "dossier_changed", d=dossier, previous=previous), keyboard)
 
     # -- browsing ------------------------------------------------------------------------
 

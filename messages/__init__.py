@@ -7,12 +7,14 @@ macros for button captions and pop-up alerts, which Telegram shows verbatim.
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 LANGUAGES = ("vi", "en")
+VIETNAM = timezone(timedelta(hours=7), "ICT")  # what citizens read on clocks and receipts
 TEMPLATE_DIR = Path(__file__).parent
 
 
@@ -31,6 +33,8 @@ class Messages:
         self.env.filters["vnd"] = format_vnd
         self.env.filters["num"] = format_number
         self.env.filters["date"] = format_date
+        self.env.filters["datetime"] = format_datetime
+        self.env.filters["time"] = format_time
 
     def lang(self, language: str | None) -> str:
         """A supported language code, falling back to the default."""
@@ -39,7 +43,9 @@ class Messages:
     def render(self, language: str | None, template: str, /, **context: Any) -> str:
         """Render `<lang>/<template>.html` to Telegram HTML."""
         lang = self.lang(language)
-        text = self.env.get_template(f"{lang}/{template}.html").render(lang=lang, **context)
+        text = self.env.get_template(f"{lang}/{template}.html").render(
+            lang=lang, label=lambda key, **kw: self.label(lang, key, **kw), **context
+        )
         return unicodedata.normalize("NFC", _squeeze_blank_lines(text))
 
     def label(self, language: str | None, key: str, /, **context: Any) -> str:
@@ -74,5 +80,17 @@ def format_vnd(value: float | int) -> str:
 
 
 def format_date(value: Any) -> str:
-    """dd/mm/yyyy, as on Vietnamese documents."""
+    """dd/mm/yyyy, as on Vietnamese documents (Vietnam time for timestamps)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(VIETNAM)
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def format_datetime(value: datetime | None) -> str:
+    """HH:MM dd/mm/yyyy in Vietnam time, as receipts print it."""
+    return value.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") if value else ""
+
+
+def format_time(value: datetime | None) -> str:
+    """HH:MM in Vietnam time."""
+    return value.astimezone(VIETNAM).strftime("%H:%M") if value else ""

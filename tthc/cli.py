@@ -319,6 +319,91 @@ def catalog_unanswered(kind: str | None, limit: int, as_json: bool) -> None:
         click.echo(f"{r.count:6d}  {r.kind:9s}  {r.last_seen:%Y-%m-%d}  {r.query[:100]}")
 
 
+@main.group()
+def dossier() -> None:
+    """Dossiers (hồ sơ): import statuses from one-stop exports, print receipt QR codes."""
+
+
+@dossier.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate and count changes; write nothing.")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="HEADER=FIELD",
+    help="Map another column header to a dossier field (repeatable), e.g. 'Số HS=code'.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def dossier_import(path: Path, dry_run: bool, mapping: tuple[str, ...], as_json: bool) -> None:
+    """Import a one-stop export (CSV or XLSX): all or nothing, idempotent, with history."""
+    from dossiers.importer import DossierImportRejected, import_dossiers
+    from dossiers.records import DossierFileError
+
+    extra = {}
+    for item in mapping:
+        header, sep, field = item.partition("=")
+        if not sep:
+            raise CliError(f"--map {item!r}: use HEADER=FIELD")
+        extra[header.strip()] = field.strip()
+    services = _services(_settings())
+    try:
+        reader = services.dossier_reader(extra)
+        report = import_dossiers(services.db, path, reader, source=path.name, dry_run=dry_run)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    except DossierFileError as exc:
+        raise CliError(str(exc)) from None
+    except DossierImportRejected as exc:
+        for problem in exc.report.problems[:200]:
+            click.echo(f"error: {problem}", err=True)
+        if exc.report.problem_count > 200:
+            click.echo(f"... and {exc.report.problem_count - 200} more", err=True)
+        raise CliError(
+            f"{path.name}: {exc.report.problem_count} problem(s) in {exc.report.rows} rows; "
+            "nothing was imported"
+        ) from None
+    finally:
+        services.close()
+    if as_json:
+        click.echo(json.dumps({"dry_run": dry_run, **report.summary()}, ensure_ascii=False))
+        return
+    verb = "would be" if dry_run else "were"
+    click.echo(
+        f"{report.rows} rows read from {path.name}: {report.added} added, {report.changed} "
+        f"changed, {report.unchanged} unchanged ({verb} applied); {report.status_changes} "
+        f"status change(s), {report.notifications} notification(s) queued"
+    )
+    if report.ignored_columns:
+        click.echo(f"ignored columns: {', '.join(report.ignored_columns)}")
+
+
+@dossier.command("qr")
+@click.argument("code")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--bot", "bot_username", default=None, help="Bot username (default: BOT_USERNAME).")
+@click.option("--scale", default=8, show_default=True, type=click.IntRange(1, 40))
+def dossier_qr(code: str, output: Path, bot_username: str | None, scale: int) -> None:
+    """Write a QR code (PNG or SVG) of the deep link that opens dossier CODE in the bot."""
+    import re
+
+    import segno
+
+    from bot.links import DOSSIER_LINK, deep_link
+    from dossiers.service import normalize_code
+
+    settings = _settings()
+    code = normalize_code(code)
+    if not re.match(settings.dossier_code_pattern, code):
+        raise CliError(f"{code!r} does not match DOSSIER_CODE_PATTERN")
+    username = (bot_username or settings.bot_username or "").lstrip("@")
+    link = deep_link(username, DOSSIER_LINK, code)
+    if link is None:
+        raise CliError("the bot's username is needed: pass --bot NAME or set BOT_USERNAME")
+    segno.make(link, error="m").save(output, scale=scale, border=4)
+    click.echo(f"{link} → {output}")
+
+
 @main.command()
 @click.argument("query", required=False)
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50))

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     # import column mappings as JSON ({"Header": "field"}), the key of the check-digit
     # hashes, and how many failed lookups a user gets per window.
     dossier_code_pattern: str = r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$"
+    dossier_code_example: str = "000.00.20.H56-240527-0001"
     dossier_columns: dict[str, str] = Field(default_factory=dict)
     secret_key: SecretStr = SecretStr("dev-only-secret-change-me")
     lookup_max_failures: int = Field(default=5, ge=1)

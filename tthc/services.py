@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from catalog.service import CatalogService
 from checklist.service import ChecklistService
+from dossiers.outbox import Outbox
+from dossiers.records import RowReader
+from dossiers.service import DossierService
 from messages import Messages
 from tthc.config import Settings
 from tthc.db import Database
@@ -22,6 +26,16 @@ class Services:
     users: UserService
     catalog: CatalogService
     checklists: ChecklistService
+    dossiers: DossierService
+    outbox: Outbox
+
+    def dossier_reader(self, extra_columns: dict[str, str] | None = None) -> RowReader:
+        """A row reader for dossier exports with this deployment's key, pattern and columns."""
+        return RowReader(
+            self.settings.secret_key.get_secret_value().encode(),
+            self.settings.dossier_code_pattern,
+            {**self.settings.dossier_columns, **(extra_columns or {})},
+        )
 
     def close(self) -> None:
         """Release database connections."""
@@ -38,4 +52,12 @@ def build_services(settings: Settings, *, db: Database | None = None) -> Service
         users=UserService(database, settings.default_language),
         catalog=CatalogService(database, refresh_seconds=settings.catalog_refresh_seconds),
         checklists=ChecklistService(database),
+        dossiers=DossierService(
+            database,
+            key=settings.secret_key.get_secret_value().encode(),
+            code_pattern=settings.dossier_code_pattern,
+            max_failures=settings.lookup_max_failures,
+            window=timedelta(minutes=settings.lookup_window_minutes),
+        ),
+        outbox=Outbox(database),
     )

@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 
 from bot.context import BotContext
-from bot.links import PROCEDURE_LINK, code_from_payload
+from bot.links import DOSSIER_LINK, PROCEDURE_LINK, code_from_payload
 from bot.sender import send
 from bot.views import Views
 from tthc.db import DatabaseUnavailable
@@ -29,8 +29,12 @@ async def current_user(update: Update, context: BotContext) -> UserView:
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """Greet and show the main menu, or open what a deep link (`?start=tt_<code>`) points to."""
-    from bot.handlers.search import show_card  # search imports this module
+    """Greet and show the main menu, or open what a deep link points to.
+
+    `?start=tt_<code>` opens a procedure, `?start=hs_<code>` looks a dossier up.
+    """
+    from bot.handlers.dossier import lookup  # both modules import this one
+    from bot.handlers.search import show_card
 
     user = await current_user(update, context)
     await context.call(context.services.users.set_state, user.id, None)
@@ -40,6 +44,10 @@ async def start(update: Update, context: BotContext) -> None:
         await show_card(
             update, context, code, user.language, edit=False, unknown="unknown_procedure"
         )
+        return
+    dossier_code = code_from_payload(payload, DOSSIER_LINK)
+    if dossier_code is not None:
+        await lookup(update, context, user, dossier_code)
         return
     info = await context.call(context.services.catalog.info)
     name = update.effective_user.first_name if update.effective_user else None
@@ -96,6 +104,11 @@ async def menu_button(update: Update, context: BotContext) -> None:
         reply = v.text(user.language, "search_prompt")
     elif action == "browse":
         reply = v.browse_menu(user.language)
+    elif action == "dossier":
+        from bot.handlers.dossier import prompt
+
+        await prompt(update, context)
+        return
     else:
         info = await context.call(context.services.catalog.info)
         reply = v.main_menu(user.language, info)

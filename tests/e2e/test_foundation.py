@@ -17,6 +17,7 @@ async def test_start_shows_vietnamese_menu(bot: BotHarness) -> None:
     assert menu.captions == [
         "🔎 Tra cứu thủ tục",
         "📚 Duyệt danh mục thủ tục",
+        "📂 Tra cứu hồ sơ",
         "❓ Hướng dẫn",
         "🌐 English",
     ]
@@ -90,6 +91,7 @@ async def test_language_switch_survives_restart(bot: BotHarness) -> None:
     assert menu.captions == [
         "🔎 Find a procedure",
         "📚 Browse the catalogue",
+        "📂 Check a dossier",
         "❓ Help",
         "🌐 Tiếng Việt",
     ]

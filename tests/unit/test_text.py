@@ -17,6 +17,9 @@ from catalog.cleaning import (
     split_glued_form,
 )
 from catalog.normalize import fold
+from dossiers.models import Dossier
+from dossiers.service import DossierService
+from dossiers.status import Status
 from messages import Messages
 from tthc.config import ConfigError, load_settings
 
@@ -120,6 +123,28 @@ def test_every_template_renders_in_every_language() -> None:
         "have": 1,
         "entries": [(1, True, "Tờ khai <&>"), (2, False, "Giấy tờ")],
         "missing": [2],
+        "d": DossierService._view(
+            Dossier(
+                code="000.00.20.H56-240527-0001",
+                procedure_code="1.000656",
+                procedure_name="Đăng ký khai tử <&>",
+                agency="UBND xã",
+                level="Cấp xã",
+                applicant="Lê Thanh Long",
+                status=int(Status.DONE),
+                received_at=datetime(2026, 1, 2, tzinfo=UTC),
+                due_at=datetime(2026, 1, 5, tzinfo=UTC),
+                finished_at=datetime(2026, 1, 4, tzinfo=UTC),
+                return_method="Trực tuyến",
+            ),
+            True,
+            datetime(2026, 1, 6, tzinfo=UTC),
+        ),
+        "example": "000.00.20.H56-240527-0001",
+        "retry": datetime(2026, 1, 2, 3, 4, tzinfo=UTC),
+        "minutes": 15,
+        "count": 2,
+        "previous": "Đang xử lý",
         "groups": [
             {
                 "case": None,

@@ -1,0 +1,55 @@
+"""The background job that delivers queued dossier notifications (the outbox).
+
+It runs on the JobQueue of every bot instance; claims in the database keep instances
+from sending the same message. Telegram's flood limits are handled by the application's
+rate limiter and by `RetryAfter`, which postpones the message rather than failing it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.context import BotContext
+from bot.sender import keyboard
+from bot.split import split_html
+from dossiers.status import LABELS, Status
+
+log = logging.getLogger(__name__)
+BATCH = 20
+
+
+async def deliver_outbox(context: BotContext) -> None:
+    """Send what is due, one message per claimed row, recording each outcome."""
+    services = context.services
+    pending = await context.call(services.outbox.claim, BATCH)
+    for item in pending:
+        try:
+            dossier = await context.call(services.dossiers.notification, item.message)
+            if dossier is None:  # the dossier was deleted since: nothing to say
+                await context.call(services.outbox.failed, item.id, "dossier no longer exists")
+                continue
+            user = await context.call(services.users.touch, item.user_id)
+            previous = await context.call(services.dossiers.previous_status, item.message)
+            reply = context.bot_data["views"].dossier_changed(
+                user.language, dossier, LABELS[Status(previous)] if previous else None
+            )
+            await context.bot.send_message(
+                item.user_id, split_html(reply.text)[0], reply_markup=keyboard(reply)
+            )
+        except RetryAfter as exc:
+            delay = (
+                exc.retry_after
+                if isinstance(exc.retry_after, timedelta)
+                else timedelta(seconds=exc.retry_after)
+            )
+            await context.call(services.outbox.retry, item.id, str(exc), delay)
+        except (Forbidden, BadRequest) as exc:  # blocked the bot, chat gone: do not retry
+            log.warning("notification %s not deliverable: %s", item.id, exc)
+            await context.call(services.outbox.failed, item.id, str(exc))
+        except (TimedOut, NetworkError) as exc:
+            await context.call(services.outbox.retry, item.id, str(exc))
+        else:
+            await context.call(services.outbox.sent, item.id)

@@ -1,0 +1,93 @@
+"""Persistence for dossiers, access, failures and the outbox; no business rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, or_, update
+from sqlmodel import Session, col, select
+
+from dossiers.models import Dossier, DossierAccess, DossierEvent, LookupFailure, OutboxMessage
+
+
+def get_dossier(*, session: Session, code: str) -> Dossier | None:
+    """One dossier by its receipt code."""
+    return session.exec(select(Dossier).where(Dossier.code == code)).first()
+
+
+def get_access(*, session: Session, user_id: int, dossier_id: int) -> DossierAccess | None:
+    """The user's access to a dossier, if they looked it up successfully before."""
+    return session.get(DossierAccess, (user_id, dossier_id))
+
+
+def grant_access(*, session: Session, user_id: int, dossier_id: int) -> DossierAccess:
+    """Remember that this user may see this dossier."""
+    access = get_access(session=session, user_id=user_id, dossier_id=dossier_id)
+    if access is None:
+        access = DossierAccess(user_id=user_id, dossier_id=dossier_id)
+        session.add(access)
+        session.flush()
+    return access
+
+
+def unsubscribe_all(*, session: Session, user_id: int) -> int:
+    """Stop every notification for this user; returns how many dossiers were followed."""
+    result = session.exec(
+        update(DossierAccess)  # type: ignore[call-overload]
+        .where(col(DossierAccess.user_id) == user_id, col(DossierAccess.subscribed).is_(True))
+        .values(subscribed=False)
+    )
+    return int(result.rowcount or 0)
+
+
+def count_failures(
+    *, session: Session, user_id: int, since: datetime
+) -> tuple[int, datetime | None]:
+    """Failed lookups since `since`, and the oldest of them."""
+    count, oldest = session.exec(
+        select(func.count(), func.min(LookupFailure.at)).where(
+            LookupFailure.user_id == user_id, LookupFailure.at >= since
+        )
+    ).one()
+    return int(count), oldest
+
+
+def add_failure(*, session: Session, user_id: int, at: datetime) -> None:
+    """Count one failed lookup."""
+    session.add(LookupFailure(user_id=user_id, at=at))
+
+
+def history(*, session: Session, dossier_id: int) -> list[DossierEvent]:
+    """The dossier's events, oldest first."""
+    query = select(DossierEvent).where(DossierEvent.dossier_id == dossier_id)
+    return list(session.exec(query.order_by(col(DossierEvent.id))))
+
+
+def due_outbox_ids(*, session: Session, now: datetime, limit: int) -> list[int]:
+    """Unsent, unfailed, unclaimed messages whose next attempt is due, oldest first."""
+    query = (
+        select(OutboxMessage.id)
+        .where(
+            col(OutboxMessage.sent_at).is_(None),
+            col(OutboxMessage.failed_at).is_(None),
+            OutboxMessage.next_attempt_at <= now,
+            or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
+        )
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+    )
+    return [i for i in session.exec(query) if i is not None]
+
+
+def claim_outbox(*, session: Session, message_id: int, now: datetime, until: datetime) -> bool:
+    """Take one message for sending; False if another sender took it first."""
+    result = session.exec(
+        update(OutboxMessage)  # type: ignore[call-overload]
+        .where(
+            col(OutboxMessage.id) == message_id,
+            col(OutboxMessage.sent_at).is_(None),
+            or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
+        )
+        .values(claimed_until=until)
+    )
+    return bool(result.rowcount)

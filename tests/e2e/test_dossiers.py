@@ -1,0 +1,220 @@
+"""Dossier status journeys: lookup in every status, bad codes, secret check, rate limit,
+notifications through the outbox (also across a restart)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import AsyncIterator
+from contextlib import closing
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from dossiers.importer import import_dossiers
+from dossiers.models import OutboxMessage
+from dossiers.status import LABELS, VIETNAM, Status
+from tests.conftest import _fresh_db
+from tests.harness import BotHarness, FakeServer, wait_until
+from tthc.services import build_services
+
+HEADER = [
+    "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Cơ quan tiếp nhận", "Cấp thực hiện",
+    "Người nộp", "Số điện thoại", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả",
+    "Ngày trả kết quả", "Trạng thái", "Hình thức nhận kết quả",
+]  # fmt: skip
+NOW = datetime.now(VIETNAM).replace(hour=9, minute=0, second=0, microsecond=0)
+
+
+def code(n: int) -> str:
+    return f"000.00.20.H56-240527-{n:04d}"
+
+
+def row(n: int, status: Status, *, phone: str = "", due_days: int = 3) -> list[str]:
+    received = NOW - timedelta(days=2)
+    due = NOW + timedelta(days=due_days)
+    finished = NOW - timedelta(days=1) if status.finished else None
+    returned = NOW if status is Status.RETURNED else None
+    fmt = "%d/%m/%Y %H:%M"
+    return [
+        code(n), "1.000656", "Thủ tục đăng ký khai tử", "Hộ tịch", "Ủy ban nhân dân cấp xã",
+        "Cấp xã", "Lê Thanh Long", phone, received.strftime(fmt), due.strftime(fmt),
+        finished.strftime(fmt) if finished else "", returned.strftime(fmt) if returned else "",
+        LABELS[status], "Trực tiếp tại bộ phận một cửa",
+    ]  # fmt: skip
+
+
+def _write(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    return path
+
+
+def load(bot: BotHarness, tmp_path: Path, rows: list[list[str]], name: str = "export.csv") -> int:
+    """Import rows as staff would, with the running bot's settings; notifications queued."""
+    with closing(build_services(bot.settings())) as services:
+        path = _write(tmp_path / name, rows)
+        report = import_dossiers(services.db, path, services.dossier_reader(), source=name)
+    return report.notifications
+
+
+def _outbox_settled(bot: BotHarness) -> bool:
+    assert bot.services is not None
+    with bot.services.db.session() as session:
+        waiting = session.exec(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.failed_at).is_(None))
+        ).one()
+    return waiting == 0
+
+
+@pytest.fixture
+async def dbot(
+    server: FakeServer, sqlite_templates: dict[str, Path], tmp_path: Path
+) -> AsyncIterator[BotHarness]:
+    """The bot with three failed lookups allowed per window."""
+    url = _fresh_db("sqlite", True, sqlite_templates, None, tmp_path)
+    harness = BotHarness(server, url, lookup_max_failures=3)
+    await harness.start()
+    yield harness
+    await harness.stop()
+
+
+NEXT_STEP = {
+    Status.REGISTERED: "Hồ sơ đã được đăng ký và đang chờ bộ phận một cửa tiếp nhận.",
+    Status.ACCEPTED: "Bộ phận một cửa đã tiếp nhận hồ sơ",
+    Status.REJECTED: "Hồ sơ không được tiếp nhận.",
+    Status.PROCESSING: "Cơ quan chuyên môn đang thẩm định hồ sơ.",
+    Status.NEEDS_DOCUMENTS: "👉 Bạn cần bổ sung giấy tờ: mang giấy tờ còn thiếu",
+    Status.NEEDS_PAYMENT: "👉 Bạn cần nộp thuế, phí hoặc lệ phí theo thông báo",
+    Status.WITHDRAWN: "Hồ sơ đã được rút theo yêu cầu của bạn.",
+    Status.STOPPED: "Hồ sơ đang tạm dừng xử lý.",
+    Status.DONE: "👉 Đã có kết quả. Bạn có thể nhận kết quả theo hình thức đã chọn",
+    Status.RETURNED: "Kết quả đã được trả.",
+}
+
+
+async def test_lookup_in_every_status(dbot: BotHarness, tmp_path: Path) -> None:
+    load(dbot, tmp_path, [row(int(s), s) for s in Status])
+    citizen = dbot.user(201)
+    for status in Status:
+        reply = (await citizen.send(code(int(status))))[0]
+        lines = reply.plain.splitlines()
+        assert lines[0] == f"📂 Hồ sơ {code(int(status))}"
+        assert "Thủ tục: Thủ tục đăng ký khai tử (1.000656)" in lines
+        assert "Người nộp: L* T**** L***" in lines  # masked
+        assert f"Tình trạng: {LABELS[status]}" in lines
+        assert any(line.startswith(NEXT_STEP[status]) for line in lines), (status, lines)
+        if status.finished:
+            assert any(
+                line.startswith("✅ Có kết quả:") and line.endswith("trước hạn 4 ngày")
+                for line in lines
+            )
+        elif not status.closed:
+            assert any(
+                line.startswith("📅 Ngày hẹn trả:") and line.endswith("còn 3 ngày")
+                for line in lines
+            )
+        assert reply.captions[:2] == ["🔔 Báo cho tôi khi có thay đổi", "🔄 Cập nhật"]
+
+
+async def test_overdue_and_wrong_or_unknown_codes(dbot: BotHarness, tmp_path: Path) -> None:
+    load(dbot, tmp_path, [row(1, Status.PROCESSING, due_days=-2)])
+    citizen = dbot.user(202)
+    overdue = (await citizen.send(f"/hoso {code(1).lower()}"))[0]
+    assert "đã quá hạn 2 ngày" in overdue.plain
+    wrong = (await citizen.send("/hoso 12345"))[0]
+    assert wrong.plain == (
+        "Mã 12345 không đúng dạng mã hồ sơ. Mã hồ sơ in trên giấy biên nhận có dạng "
+        "000.00.20.H56-240527-0001 (mã đơn vị - ngày nhận YYMMDD - số thứ tự). Bạn kiểm tra lại "
+        "giúp nhé."
+    )
+    unknown = (await citizen.send(code(999)))[0]
+    assert unknown.plain.startswith(f"Không tìm thấy hồ sơ {code(999)}.")
+    # The menu button asks for a code; the next message is read as one, even a bad one.
+    await citizen.send("/start")
+    prompt = (await citizen.press("📂 Tra cứu hồ sơ"))[0]
+    assert prompt.plain.startswith("📂 Bạn gõ mã hồ sơ in trên giấy biên nhận")
+    assert (await citizen.send("abc"))[0].plain.startswith("Mã ABC không đúng dạng mã hồ sơ.")
+
+
+async def test_secret_check_and_rate_limit(dbot: BotHarness, tmp_path: Path) -> None:
+    load(dbot, tmp_path, [row(7, Status.DONE, phone="0912345678")])
+    citizen = dbot.user(203)
+    ask = (await citizen.send(code(7)))[0]
+    assert ask.plain.startswith("🔒 Để bảo vệ thông tin, bạn gõ 4 số cuối số điện thoại")
+    wrong = (await citizen.send("0000"))[0]
+    assert wrong.plain == "Số kiểm tra chưa đúng. Bạn gõ lại mã hồ sơ để thử lại nhé."
+    await citizen.send(code(7))
+    right = (await citizen.send("5678"))[0]
+    assert right.plain.startswith(f"📂 Hồ sơ {code(7)}")
+    again = (await citizen.send(code(7)))[0]  # already verified: no second question
+    assert again.plain.startswith(f"📂 Hồ sơ {code(7)}")
+    # Another user: one wrong secret + two unknown codes = three failures; the fourth try
+    # is refused without looking, even for a correct code.
+    guesser = dbot.user(204)
+    await guesser.send(code(7))
+    await guesser.send("1111")
+    await guesser.send(code(500))
+    await guesser.send(code(501))
+    limited = (await guesser.send(code(7)))[0]
+    assert limited.plain.startswith("Bạn đã tra cứu sai nhiều lần.")
+    assert "thử lại sau" in limited.plain and "khoảng 15 phút nữa" in limited.plain
+    # A button forged for a dossier this user never unlocked shows nothing of it.
+    forged = (await guesser.press_data(f"d:s:{code(7)}", limited))[0]
+    assert forged.plain.startswith("📂 Bạn gõ mã hồ sơ")
+
+
+async def test_subscribe_then_import_sends_exactly_one_notification(
+    dbot: BotHarness, tmp_path: Path
+) -> None:
+    load(dbot, tmp_path, [row(3, Status.PROCESSING), row(4, Status.PROCESSING)])
+    citizen = dbot.user(205)
+    await citizen.send(code(3))
+    followed = (await citizen.press("🔔 Báo cho tôi khi có thay đổi"))[0]
+    assert followed.edited and "🔔 Bạn đang theo dõi hồ sơ này" in followed.plain
+    assert followed.captions[0] == "🔕 Huỷ theo dõi"
+    assert dbot.api.answered_callbacks[-1].get("text") == "Đã bật thông báo cho hồ sơ này."
+    before = len(dbot.api.sent)
+    changed = [row(3, Status.NEEDS_DOCUMENTS), row(4, Status.DONE)]
+    assert load(dbot, tmp_path, changed, "second.csv") == 1  # only dossier 3 is followed
+    await wait_until(lambda: len(dbot.api.sent) > before)
+    assert load(dbot, tmp_path, changed, "again.csv") == 0  # same file: nothing changed
+    await wait_until(lambda: _outbox_settled(dbot))
+    notes = [m for m in dbot.api.sent[before:] if m.chat_id == 205]
+    assert len(notes) == 1
+    assert notes[0].plain.splitlines()[:2] == [
+        f"🔔 Hồ sơ {code(3)} có thay đổi",
+        "Tình trạng mới: Yêu cầu bổ sung giấy tờ (trước đó: Đang xử lý)",
+    ]
+    assert notes[0].captions == ["📂 Xem chi tiết", "🔕 Huỷ theo dõi"]
+    details = (await citizen.press("📂 Xem chi tiết", notes[0]))[0]
+    assert "👉 Bạn cần bổ sung giấy tờ" in details.plain
+    gone = (await citizen.send("/huy_theo_doi"))[0]
+    assert gone.plain.startswith("🔕 Đã huỷ theo dõi 1 hồ sơ.")
+
+
+async def test_restart_between_import_and_sending_delivers_once(
+    dbot: BotHarness, tmp_path: Path
+) -> None:
+    load(dbot, tmp_path, [row(5, Status.PROCESSING)])
+    citizen = dbot.user(206)
+    await citizen.send(f"/start hs_{code(5).replace('.', '_')}")  # deep link from a receipt QR
+    await citizen.press("🔔 Báo cho tôi khi có thay đổi")
+    await dbot.stop()  # no sender runs while staff import
+    before = len(dbot.api.sent)
+    assert load(dbot, tmp_path, [row(5, Status.DONE)], "later.csv") == 1
+    await dbot.start()
+    await wait_until(lambda: _outbox_settled(dbot))
+    notes = [m for m in dbot.api.sent[before:] if m.chat_id == 206]
+    assert [n.plain.splitlines()[1] for n in notes] == [
+        "Tình trạng mới: Đã xử lý xong (trước đó: Đang xử lý)"
+    ]
+    await dbot.restart()
+    await wait_until(lambda: _outbox_settled(dbot))
+    assert len([m for m in dbot.api.sent[before:] if m.chat_id == 206]) == 1
