@@ -122,12 +122,14 @@ class Views:
         edit: bool = False,
         origin: str | None = None,
         share_url: str | None = None,
+        dossiers: bool = False,
     ) -> Reply:
         """The summary card with one button per section.
 
         `origin` ("<kind>:<facet id>:<page>") is the browse list the card was opened from:
         sections carry it so their "back" returns to a card that still leads to the list.
-        `share_url` is the deep link that opens this card, offered as a share button.
+        `share_url` is the deep link that opens this card, offered as a share button;
+        `dossiers` offers dossier lookup (when statuses have been published).
         """
         suffix = f":{origin}" if origin else ""
         levels = [", ".join(v.levels) for v in variants if v.levels]
@@ -147,6 +149,7 @@ class Views:
             section_buttons[3:5],
             section_buttons[5:7],
             variant_buttons,
+            [Button(label(lang, "menu_dossier"), "m:dossier")] if dossiers else [],
             [Button(label(lang, "share"), url=share_link(share_url, procedure.name))]
             if share_url
             else [],

@@ -15,6 +15,11 @@ def get_dossier(*, session: Session, code: str) -> Dossier | None:
     return session.exec(select(Dossier).where(Dossier.code == code)).first()
 
 
+def any_dossier(*, session: Session) -> bool:
+    """Whether any dossier status has been imported at all."""
+    return session.exec(select(Dossier.id).limit(1)).first() is not None
+
+
 def get_access(*, session: Session, user_id: int, dossier_id: int) -> DossierAccess | None:
     """The user's access to a dossier, if they looked it up successfully before."""
     return session.get(DossierAccess, (user_id, dossier_id))

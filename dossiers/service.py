@@ -97,6 +97,11 @@ class DossierService:
         self.max_failures = max_failures
         self.window = window
 
+    def available(self) -> bool:
+        """Whether statuses have been published, so the bot may offer dossier lookup."""
+        with self.db.session() as session:
+            return repository.any_dossier(session=session)
+
     def looks_like_code(self, text: str) -> bool:
         """Whether a chat message is a receipt code rather than a question."""
         return bool(self.code_re.match(normalize_code(text))) if len(text) <= 80 else False

@@ -92,7 +92,10 @@ async def show_card(
         return
     variants = await context.call(context.services.catalog.level_variants, code)
     share = deep_link(context.bot.username, PROCEDURE_LINK, code)
-    reply = v.procedure_card(lang, procedure, variants, edit=edit, origin=origin, share_url=share)
+    dossiers = await context.call(context.services.dossiers.available)
+    reply = v.procedure_card(
+        lang, procedure, variants, edit=edit, origin=origin, share_url=share, dossiers=dossiers
+    )
     await send(update, context, reply)
 
 

@@ -195,6 +195,9 @@ async def test_subscribe_then_import_sends_exactly_one_notification(
     assert notes[0].captions == ["📂 Xem chi tiết", "🔕 Huỷ theo dõi"]
     details = (await citizen.press("📂 Xem chi tiết", notes[0]))[0]
     assert "👉 Bạn cần bổ sung giấy tờ" in details.plain
+    card = (await citizen.press("📋 Xem thủ tục", details))[0]
+    assert card.plain.startswith("📋 Thủ tục đăng ký khai tử")
+    assert "📂 Tra cứu hồ sơ" in card.captions  # statuses are published: offer lookup
     gone = (await citizen.send("/huy_theo_doi"))[0]
     assert gone.plain.startswith("🔕 Đã huỷ theo dõi 1 hồ sơ.")
 
