@@ -53,3 +53,9 @@ async def deliver_outbox(context: BotContext) -> None:
             await context.call(services.outbox.retry, item.id, str(exc))
         else:
             await context.call(services.outbox.sent, item.id)
+
+
+def _retry_after(exc: RetryAfter) -> timedelta:
+    """Telegram's requested wait (a timedelta with PTB_TIMEDELTA, see bot/__init__.py)."""
+    value = exc.retry_after
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)

@@ -32,8 +32,9 @@ class Pending:
 class Outbox:
     """Outbox operations used by the sending job."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, retry_seconds: float = 10.0) -> None:
         self.db = db
+        self.retry_seconds = retry_seconds
 
     def claim(self, limit: int = 20, *, now: datetime | None = None) -> list[Pending]:
         """Due messages this sender now owns for the lease."""
@@ -69,7 +70,8 @@ class Outbox:
             if message.attempts >= MAX_ATTEMPTS:
                 message.failed_at = utcnow()
             else:
-                backoff = delay or timedelta(seconds=min(10 * 2**message.attempts, 3600))
+                seconds = min(self.retry_seconds * 2 ** (message.attempts - 1), 3600)
+                backoff = delay or timedelta(seconds=seconds)
                 message.next_attempt_at = utcnow() + backoff
             session.add(message)
 

@@ -180,6 +180,19 @@ class DossierService:
                 return None
             return self._view(dossier, True, utcnow())
 
+    def details(self, code: str) -> dict[str, str | None]:
+        """Procedure, agency, level and field of a dossier, copied onto its ratings."""
+        with self.db.session() as session:
+            dossier = repository.get_dossier(session=session, code=normalize_code(code))
+            if dossier is None:
+                return {}
+            return {
+                "procedure_code": dossier.procedure_code,
+                "agency": dossier.agency,
+                "level": dossier.level,
+                "field": dossier.field,
+            }
+
     def previous_status(self, message: OutboxMessage) -> int | None:
         """The status before the change a notification is about."""
         with self.db.session() as session:

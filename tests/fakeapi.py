@@ -118,6 +118,8 @@ class FakeTelegram:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.errors: list[tuple[str, str]] = []
         self.answered_callbacks: list[dict[str, Any]] = []
+        # Errors the next calls of a method get, in order: (HTTP code, description, retry_after).
+        self.failures: dict[str, list[tuple[int, str, int | None]]] = {}
         self.chat_actions: list[tuple[int, str]] = []
         self.confirmed_offset = 0
         self.files: dict[str, bytes] = {}
@@ -156,6 +158,13 @@ class FakeTelegram:
         params = await self._params(request)
         self.calls.append((method, params))
         handler = getattr(self, f"m_{method}", None)
+        if self.failures.get(method):
+            code, description, retry_after = self.failures[method].pop(0)
+            self.errors.append((method, description))
+            body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+            if retry_after is not None:
+                body["parameters"] = {"retry_after": retry_after}
+            return web.json_response(body, status=code)
         if handler is None:
             return web.json_response(
                 {"ok": False, "error_code": 404, "description": "Not Found: method not found"},

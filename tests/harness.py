@@ -87,7 +87,7 @@ class BotHarness:
             telegram_base_file_url=f"http://127.0.0.1:{self.server.port}/file/bot",
             database_url=self.database_url,
             catalog_refresh_seconds=0,
-            **{"outbox_interval_seconds": 0.2, **self.extra_settings},
+            **{"outbox_interval_seconds": 0.2, "outbox_retry_seconds": 0.2, **self.extra_settings},
         )
 
     async def start(self) -> None:

@@ -47,7 +47,20 @@ class Settings(BaseSettings):
     lookup_max_failures: int = Field(default=5, ge=1)
     lookup_window_minutes: float = Field(default=15, gt=0)
     outbox_interval_seconds: float = Field(default=5, gt=0)
+    outbox_retry_seconds: float = Field(default=10, gt=0)
     bot_username: str | None = None
+    # Feedback: the rating scale, best first (the seeds use three levels; some portals
+    # five) and the criteria a citizen may score; the weekly digest to managers.
+    rating_scale: list[str] = ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
+    rating_criteria: list[str] = [
+        "Công khai, minh bạch thông tin",
+        "Thời gian giải quyết đúng hẹn",
+        "Thái độ, hướng dẫn của cán bộ",
+        "Số lần phải đi lại",
+        "Kết quả đúng quy định",
+    ]
+    digest_weekday: int = Field(default=0, ge=0, le=6)  # 0 = Monday
+    digest_time: str = Field(default="08:00", pattern=r"^\d{2}:\d{2}$")
 
     @field_validator("admin_ids", mode="before")
     @classmethod

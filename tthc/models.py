@@ -5,7 +5,8 @@ from sqlmodel import SQLModel
 import catalog.models
 import checklist.models
 import dossiers.models
+import feedback.models
 import users.models  # importing registers the tables on SQLModel.metadata
 
 metadata = SQLModel.metadata
-__all__ = ["catalog", "checklist", "dossiers", "metadata", "users"]
+__all__ = ["catalog", "checklist", "dossiers", "feedback", "metadata", "users"]

@@ -59,5 +59,5 @@ def build_services(settings: Settings, *, db: Database | None = None) -> Service
             max_failures=settings.lookup_max_failures,
             window=timedelta(minutes=settings.lookup_window_minutes),
         ),
-        outbox=Outbox(database),
+        outbox=Outbox(database, retry_seconds=settings.outbox_retry_seconds),
     )

@@ -221,3 +221,37 @@ async def test_restart_between_import_and_sending_delivers_once(
     await dbot.restart()
     await wait_until(lambda: _outbox_settled(dbot))
     assert len([m for m in dbot.api.sent[before:] if m.chat_id == 206]) == 1
+
+
+async def test_transient_errors_are_retried_and_a_blocked_chat_is_not(
+    dbot: BotHarness, tmp_path: Path
+) -> None:
+    load(dbot, tmp_path, [row(8, Status.PROCESSING), row(9, Status.PROCESSING)])
+    for user_id, n in ((207, 8), (208, 9)):
+        citizen = dbot.user(user_id)
+        await citizen.send(code(n))
+        await citizen.press("🔔 Báo cho tôi khi có thay đổi")
+    before = len(dbot.api.sent)
+    dbot.api.failures["sendMessage"] = [
+        (429, "Too Many Requests: retry after 1", 1),
+        (502, "Bad Gateway", None),
+        (403, "Forbidden: bot was blocked by the user", None),
+    ]
+    assert load(dbot, tmp_path, [row(8, Status.DONE), row(9, Status.DONE)], "done.csv") == 2
+    await wait_until(lambda: _outbox_settled(dbot))
+    delivered = [m.chat_id for m in dbot.api.sent[before:]]
+    # The first send hits the 429 (postponed), the next the 502 (retried), the third the
+    # 403: that chat is given up; the other gets exactly one message.
+    assert len(delivered) == 1 and delivered[0] in (207, 208)
+    assert [e for _, e in dbot.api.errors[-3:]] == [
+        "Too Many Requests: retry after 1",
+        "Bad Gateway",
+        "Forbidden: bot was blocked by the user",
+    ]
+    assert dbot.services is not None
+    with dbot.services.db.session() as session:
+        rows = session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all()
+    assert sorted((r.sent_at is not None, r.failed_at is not None) for r in rows) == [
+        (False, True),
+        (True, False),
+    ]

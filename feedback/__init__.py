@@ -1,0 +1,1 @@
+"""Citizens' ratings and complaints, staff roles, and the summaries managers read."""

@@ -1,0 +1,110 @@
+"""Complaints (phản ánh, kiến nghị): a ticket per complaint, answered by staff."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from feedback.models import Complaint
+from tthc.db import Database
+from tthc.timeutil import utcnow
+
+TICKET = re.compile(r"^PA-?(\d{1,9})$", re.IGNORECASE)
+
+
+def ticket(complaint_id: int) -> str:
+    """The number citizens quote: PA-000123."""
+    return f"PA-{complaint_id:06d}"
+
+
+def ticket_id(text: str) -> int | None:
+    """The complaint id in a ticket number ("PA-000123", "pa123"), or None."""
+    match = TICKET.match(text.strip())
+    return int(match.group(1)) if match else None
+
+
+@dataclass(frozen=True)
+class Answered:
+    """An answered complaint: whom to tell and what."""
+
+    ticket: str
+    user_id: int
+    answer: str
+
+
+class ComplaintService:
+    """Filing, listing, answering and closing complaints."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def file(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        attachment: tuple[str, str] | None = None,
+        dossier_code: str | None = None,
+        procedure_code: str | None = None,
+    ) -> str:
+        """Store a complaint in one transaction; returns its ticket number."""
+        with self.db.session() as session:
+            complaint = Complaint(
+                user_id=user_id,
+                text=text.strip()[:4000],
+                attachment_kind=attachment[0] if attachment else None,
+                attachment_file_id=attachment[1] if attachment else None,
+                dossier_code=dossier_code,
+                procedure_code=procedure_code,
+            )
+            session.add(complaint)
+            session.flush()
+            assert complaint.id is not None
+            return ticket(complaint.id)
+
+    def open_complaints(self, limit: int = 20) -> list[Complaint]:
+        """Complaints waiting for an answer, oldest first."""
+        with self.db.session() as session:
+            query = select(Complaint).where(Complaint.status == "open")
+            rows = list(session.exec(query.order_by(col(Complaint.id)).limit(limit)))
+            for row in rows:
+                session.expunge(row)
+            return rows
+
+    def answer(self, text_ticket: str, answer: str, *, staff_id: int) -> Answered | None:
+        """Record staff's answer; None for an unknown or closed ticket."""
+        complaint_id = ticket_id(text_ticket)
+        if complaint_id is None or not answer.strip():
+            return None
+        with self.db.session() as session:
+            complaint = session.get(Complaint, complaint_id)
+            if complaint is None or complaint.status == "closed":
+                return None
+            complaint.status = "answered"
+            complaint.answer = answer.strip()[:4000]
+            complaint.answered_by = staff_id
+            complaint.answered_at = utcnow()
+            session.add(complaint)
+            return Answered(ticket(complaint_id), complaint.user_id, complaint.answer)
+
+    def close(self, text_ticket: str) -> bool:
+        """Close a ticket; False when it does not exist."""
+        complaint_id = ticket_id(text_ticket)
+        with self.db.session() as session:
+            complaint = session.get(Complaint, complaint_id) if complaint_id else None
+            if complaint is None:
+                return False
+            complaint.status = "closed"
+            complaint.closed_at = utcnow()
+            session.add(complaint)
+            return True
+
+    def counts(self) -> dict[str, int]:
+        """Complaints per state."""
+        with self.db.session() as session:
+            out = {"open": 0, "answered": 0, "closed": 0}
+            for status in session.exec(select(Complaint.status)):
+                out[status] = out.get(status, 0) + 1
+            return out
