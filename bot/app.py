@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -22,9 +23,11 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.context import BotApplication, BotContext
-from bot.handlers import browse, checklist, common, dossier, search
+from bot.feedback_views import FeedbackViews
+from bot.handlers import browse, checklist, common, dossier, feedback, search
 from bot.notifier import deliver_outbox
 from bot.views import Views
+from dossiers.status import VIETNAM
 from tthc.services import Services
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,8 @@ COMMANDS = {
         ("help", "Hướng dẫn"),
         ("hoso", "Tra cứu hồ sơ theo mã"),
         ("huy_theo_doi", "Huỷ theo dõi hồ sơ"),
+        ("danhgia", "Đánh giá mức độ hài lòng"),
+        ("phananh", "Gửi phản ánh, kiến nghị"),
         ("lang", "Đổi ngôn ngữ"),
         ("cancel", "Huỷ thao tác"),
     ],
@@ -43,6 +48,8 @@ COMMANDS = {
         ("help", "Help"),
         ("hoso", "Check a dossier by its code"),
         ("huy_theo_doi", "Stop dossier notifications"),
+        ("danhgia", "Rate the service"),
+        ("phananh", "Send feedback or a complaint"),
         ("lang", "Change language"),
         ("cancel", "Cancel"),
     ],
@@ -79,6 +86,9 @@ def build_application(
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
     application.bot_data["views"] = Views(services.messages)
+    application.bot_data["feedback_views"] = FeedbackViews(
+        services.messages, settings.rating_scale, settings.rating_criteria
+    )
     add_handlers(application)
     if application.job_queue is not None:
         application.job_queue.run_repeating(
@@ -86,6 +96,13 @@ def build_application(
             interval=settings.outbox_interval_seconds,
             first=settings.outbox_interval_seconds,
             name="outbox",
+        )
+        hour, minute = (int(x) for x in settings.digest_time.split(":"))
+        application.job_queue.run_daily(
+            feedback.weekly_digest,  # type: ignore[arg-type]
+            time=dt.time(hour, minute, tzinfo=VIETNAM),
+            days=((settings.digest_weekday + 1) % 7,),  # PTB counts from Sunday = 0
+            name="weekly-digest",
         )
     return application
 
@@ -98,13 +115,25 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
     application.add_handler(CommandHandler("lang", common.language))
     application.add_handler(CommandHandler("hoso", dossier.hoso_command))
     application.add_handler(CommandHandler("huy_theo_doi", dossier.unsubscribe_command))
+    application.add_handler(CommandHandler("danhgia", feedback.rate_command))
+    application.add_handler(CommandHandler("phananh", feedback.complaint_command))
+    application.add_handler(CommandHandler("hopthu", feedback.inbox_command))
+    application.add_handler(CommandHandler("traloi", feedback.answer_command))
+    application.add_handler(CommandHandler("dong", feedback.close_command))
+    application.add_handler(CommandHandler("quyen", feedback.roles_command))
+    application.add_handler(CommandHandler("baocao", feedback.report_command))
     application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command))
     application.add_handler(MessageHandler(filters.TEXT, search.text_message))
+    application.add_handler(
+        MessageHandler(filters.PHOTO | filters.Document.ALL, feedback.attachment_message)
+    )
     application.add_handler(
         MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, common.unsupported)
     )
     application.add_handler(
-        CallbackQueryHandler(common.menu_button, pattern=r"^m:(home|help|search|browse|dossier)$")
+        CallbackQueryHandler(
+            common.menu_button, pattern=r"^m:(home|help|search|browse|dossier|rate|complaint)$"
+        )
     )
     application.add_handler(
         CallbackQueryHandler(common.language_button, pattern=r"^(l:(vi|en)|m:lang)$")
@@ -132,6 +161,12 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
     )
     application.add_handler(
         CallbackQueryHandler(dossier.dossier_button, pattern=r"^d:[vsu]:[\w.\-]{1,60}$")
+    )
+    application.add_handler(
+        CallbackQueryHandler(feedback.rate_button, pattern=r"^g:d:[\w.\-]{1,60}$")
+    )
+    application.add_handler(
+        CallbackQueryHandler(feedback.rating_button, pattern=r"^g:(l:\d|c:\d{1,2}:\d|m|s|x)$")
     )
     application.add_handler(CallbackQueryHandler(common.stale_button))
     application.add_error_handler(common.on_error)  # type: ignore[arg-type]

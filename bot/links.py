@@ -8,6 +8,7 @@ from __future__ import annotations
 
 PROCEDURE_LINK = "tt_"
 DOSSIER_LINK = "hs_"
+RATING_LINK = "dg_"
 MAX_PAYLOAD = 64
 
 

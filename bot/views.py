@@ -54,6 +54,10 @@ class Views:
             [Button(label(lang, "menu_browse"), "m:browse")],
             [Button(label(lang, "menu_dossier"), "m:dossier")],
             [
+                Button(label(lang, "menu_rate"), "m:rate"),
+                Button(label(lang, "menu_complaint"), "m:complaint"),
+            ],
+            [
                 Button(label(lang, "menu_help"), "m:help"),
                 Button(label(lang, "menu_language"), "m:lang"),
             ],
@@ -241,6 +245,7 @@ class Views:
             else Button(label(lang, "subscribe"), f"d:s:{code}")
         )
         keyboard = rows(
+            [Button(label(lang, "rate"), f"g:d:{code}")] if dossier.status.finished else [],
             [follow],
             [Button(label(lang, "refresh"), f"d:v:{code}")],
             [Button(label(lang, "open_procedure"), f"p:{dossier.procedure_code}")]
@@ -255,6 +260,7 @@ class Views:
         label = self.m.label
         keyboard = rows(
             [Button(label(lang, "details"), f"d:v:{dossier.code}")],
+            [Button(label(lang, "rate"), f"g:d:{dossier.code}")] if dossier.status.finished else [],
             [Button(label(lang, "unsubscribe"), f"d:u:{dossier.code}")],
         )
         return Reply(self.m.render(lang, "dossier_changed", d=dossier, previous=previous), keyboard)

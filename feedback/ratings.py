@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from sqlmodel import select
+
 from dossiers.service import DossierService, DossierView
 from feedback.models import Rating
 from tthc.db import Database
@@ -46,6 +48,12 @@ class RatingService:
         if not dossier.status.finished:
             return RatingRefusal.UNFINISHED
         return RatingTarget(dossier)
+
+    def has_rated(self, user_id: int, code: str) -> bool:
+        """Whether this citizen rated this dossier before (a new rating replaces it)."""
+        with self.db.session() as session:
+            query = select(Rating.id).where(Rating.user_id == user_id, Rating.dossier_code == code)
+            return session.exec(query.limit(1)).first() is not None
 
     def rate(
         self,

@@ -153,50 +153,60 @@ def _pyplot() -> Any:
     return plt
 
 
-def satisfaction_chart(report: SatisfactionReport, path: Path | io.BytesIO) -> None:
-    """Bars of each level's share, overall and per group (or per week when not grouped)."""
+def _stacked_bars(
+    names: list[str],
+    series: list[tuple[str, list[float], str]],
+    *,
+    xlabel: str,
+    title: str,
+    path: Path | io.BytesIO,
+    xmax: float | None = None,
+) -> None:
+    """Horizontal stacked bars, one row per name, legend bottom right."""
     plt = _pyplot()
-    groups = [Group("Tổng", report.overall), *(report.breakdown or report.trend)][:12]
     fig, ax = plt.subplots(figsize=(9, 4.8), dpi=110)
-    names = [g.name if len(g.name) <= 28 else g.name[:27] + "…" for g in groups]
-    bottoms = [0.0] * len(groups)
-    colours = ["#2e7d32", "#81c784", "#fdd835", "#fb8c00", "#c62828"]
-    palette = [*colours[: len(report.scale) - 1], colours[-1]]
-    for i, label in enumerate(report.scale):
-        values = [float(g.shares.percents[i] or 0) for g in groups]
-        ax.barh(names, values, left=bottoms, label=label, color=palette[i])
-        bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
-    ax.set_xlim(0, 100)
+    labels = [n if len(n) <= 28 else n[:27] + "…" for n in names]
+    left = [0.0] * len(names)
+    for label, values, colour in series:
+        ax.barh(labels, values, left=left, label=label, color=colour)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    if xmax is not None:
+        ax.set_xlim(0, xmax)
     ax.invert_yaxis()
-    ax.set_xlabel("Tỷ lệ (%)")
-    title = f"Mức độ hài lòng {report.start:%d/%m/%Y} – {report.end:%d/%m/%Y}"
-    ax.set_title(title if not report.empty else f"{title}: {NO_DATA}")
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, format="png")
     plt.close(fig)
+
+
+def satisfaction_chart(report: SatisfactionReport, path: Path | io.BytesIO) -> None:
+    """Bars of each level's share, overall and per group (or per week when not grouped)."""
+    groups = [Group("Tổng", report.overall), *(report.breakdown or report.trend)][:12]
+    colours = ["#2e7d32", "#81c784", "#fdd835", "#fb8c00", "#c62828"]
+    palette = [*colours[: len(report.scale) - 1], colours[-1]]
+    series = [
+        (label, [float(g.shares.percents[i] or 0) for g in groups], palette[i])
+        for i, label in enumerate(report.scale)
+    ]
+    title = f"Mức độ hài lòng {report.start:%d/%m/%Y} – {report.end:%d/%m/%Y}"
+    _stacked_bars(
+        [g.name for g in groups], series, xlabel="Tỷ lệ (%)", xmax=100, path=path,
+        title=title if not report.empty else f"{title}: {NO_DATA}",
+    )  # fmt: skip
 
 
 def dossiers_chart(report: DossierReport, path: Path | io.BytesIO) -> None:
     """Done on time / late / in progress per group, as stacked bars of counts."""
-    plt = _pyplot()
     rows = report.rows[:12]
-    fig, ax = plt.subplots(figsize=(9, 4.8), dpi=110)
-    names = [r.name if len(r.name) <= 28 else r.name[:27] + "…" for r in rows]
-    series = [
-        ("Đúng hạn", [r.on_time for r in rows], "#2e7d32"),
-        ("Trễ hạn", [r.late for r in rows], "#c62828"),
-        ("Đang giải quyết", [r.in_progress for r in rows], "#1565c0"),
+    series: list[tuple[str, list[float], str]] = [
+        ("Đúng hạn", [float(r.on_time) for r in rows], "#2e7d32"),
+        ("Trễ hạn", [float(r.late) for r in rows], "#c62828"),
+        ("Đang giải quyết", [float(r.in_progress) for r in rows], "#1565c0"),
     ]
-    left = [0] * len(rows)
-    for label, values, colour in series:
-        ax.barh(names, values, left=left, label=label, color=colour)
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    ax.invert_yaxis()
-    ax.set_xlabel("Số hồ sơ")
     title = f"Giải quyết hồ sơ {report.start:%d/%m/%Y} – {report.end:%d/%m/%Y}"
-    ax.set_title(title if not report.empty else f"{title}: {NO_DATA}")
-    ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, format="png")
-    plt.close(fig)
+    _stacked_bars(
+        [r.name for r in rows], series, xlabel="Số hồ sơ", path=path,
+        title=title if not report.empty else f"{title}: {NO_DATA}",
+    )  # fmt: skip

@@ -6,6 +6,7 @@ import asyncio
 import getpass
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -402,6 +403,172 @@ def dossier_qr(code: str, output: Path, bot_username: str | None, scale: int) ->
         raise CliError("the bot's username is needed: pass --bot NAME or set BOT_USERNAME")
     segno.make(link, error="m").save(output, scale=scale, border=4)
     click.echo(f"{link} → {output}")
+
+
+@main.group()
+def users() -> None:
+    """Staff and manager roles (administrators come from ADMIN_IDS)."""
+
+
+ROLE_CHOICE = click.Choice(["staff", "manager"])
+
+
+@users.command("grant")
+@click.argument("user_id", type=int)
+@click.argument("role", type=ROLE_CHOICE)
+def users_grant(user_id: int, role: str) -> None:
+    """Give USER_ID (a Telegram user id) the staff or manager role."""
+    from feedback.roles import Role
+
+    services = _services(_settings())
+    try:
+        added = services.roles.grant(user_id, Role(role), by=None)
+    finally:
+        services.close()
+    click.echo(f"{user_id}: {role} {'granted' if added else 'already granted'}")
+
+
+@users.command("revoke")
+@click.argument("user_id", type=int)
+@click.argument("role", type=ROLE_CHOICE)
+def users_revoke(user_id: int, role: str) -> None:
+    """Take the staff or manager role away from USER_ID."""
+    from feedback.roles import Role
+
+    services = _services(_settings())
+    try:
+        removed = services.roles.revoke(user_id, Role(role), by=None)
+    finally:
+        services.close()
+    if not removed:
+        raise CliError(f"{user_id} does not have the {role} role")
+    click.echo(f"{user_id}: {role} revoked")
+
+
+@users.command("list")
+def users_list() -> None:
+    """Administrators, staff and managers."""
+    settings = _settings()
+    services = _services(settings)
+    try:
+        members = services.roles.members()
+    finally:
+        services.close()
+    for admin in sorted(settings.admin_ids):
+        click.echo(f"{admin}\tadmin (ADMIN_IDS)")
+    for user_id, role in members:
+        click.echo(f"{user_id}\t{role}")
+
+
+@main.group()
+def report() -> None:
+    """Figures for managers: satisfaction and dossier timeliness."""
+
+
+def _period(start: str | None, end: str | None) -> tuple[date, date]:
+    from feedback.periods import parse_period
+
+    try:
+        return parse_period(start, end)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _report_options(command: Any) -> Any:
+    """--from/--to and the output options every report shares."""
+    options = [
+        click.option(
+            "--from",
+            "start",
+            default=None,
+            help="First day (YYYY-MM-DD or DD/MM/YYYY); default: 30 days ago.",
+        ),
+        click.option("--to", "end", default=None, help="Last day, inclusive; default: today."),
+        click.option("--json", "as_json", is_flag=True, help="Print JSON."),
+        click.option(
+            "--xlsx",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Also write a workbook.",
+        ),
+        click.option(
+            "--chart",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Also write a PNG chart.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _emit(text: str, data: Any, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False))
+    else:
+        click.echo(_plain(text))
+
+
+@report.command("satisfaction")
+@_report_options
+@click.option("--by", type=click.Choice(["level", "agency", "procedure", "field"]), default=None)
+@click.option("--trend", type=click.Choice(["week", "month"]), default="week", show_default=True)
+def report_satisfaction(
+    start: str | None, end: str | None, by: str | None, trend: str, as_json: bool,
+    xlsx: Path | None, chart: Path | None,
+) -> None:  # fmt: skip
+    """Ratings per level, criterion, group and week/month; lowest-rated procedures and agencies."""
+    from feedback import render
+    from feedback.reports import satisfaction
+
+    settings = _settings()
+    first, last = _period(start, end)
+    services = _services(settings)
+    try:
+        result = satisfaction(
+            services.db, first, last, scale=settings.rating_scale,
+            criteria=settings.rating_criteria, by=by, trend=trend,
+        )  # fmt: skip
+        text = services.messages.render("vi", "report_satisfaction", r=result)
+    finally:
+        services.close()
+    if xlsx:
+        render.satisfaction_xlsx(result, xlsx)
+    if chart:
+        render.satisfaction_chart(result, chart)
+    _emit(text, render.satisfaction_json(result), as_json)
+
+
+@report.command("dossiers")
+@_report_options
+@click.option("--by", type=click.Choice(["level", "agency"]), default="level", show_default=True)
+def report_dossiers(
+    start: str | None, end: str | None, by: str, as_json: bool, xlsx: Path | None,
+    chart: Path | None,
+) -> None:  # fmt: skip
+    """Received / done on time / late / in progress per level or agency, with on-time %."""
+    from feedback import render
+    from feedback.reports import dossiers
+
+    first, last = _period(start, end)
+    services = _services(_settings())
+    try:
+        result = dossiers(services.db, first, last, by=by)
+        text = services.messages.render("vi", "report_dossiers", r=result)
+    finally:
+        services.close()
+    if xlsx:
+        render.dossiers_xlsx(result, xlsx)
+    if chart:
+        render.dossiers_chart(result, chart)
+    _emit(text, render.dossiers_json(result), as_json)
+
+
+def _plain(html: str) -> str:
+    from bot.console import html_to_text
+
+    return html_to_text(html)
 
 
 @main.command()

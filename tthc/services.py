@@ -10,6 +10,9 @@ from checklist.service import ChecklistService
 from dossiers.outbox import Outbox
 from dossiers.records import RowReader
 from dossiers.service import DossierService
+from feedback.complaints import ComplaintService
+from feedback.ratings import RatingService
+from feedback.roles import RoleService
 from messages import Messages
 from tthc.config import Settings
 from tthc.db import Database
@@ -28,6 +31,9 @@ class Services:
     checklists: ChecklistService
     dossiers: DossierService
     outbox: Outbox
+    roles: RoleService
+    ratings: RatingService
+    complaints: ComplaintService
 
     def dossier_reader(self, extra_columns: dict[str, str] | None = None) -> RowReader:
         """A row reader for dossier exports with this deployment's key, pattern and columns."""
@@ -45,6 +51,13 @@ class Services:
 def build_services(settings: Settings, *, db: Database | None = None) -> Services:
     """Wire the services for one process; nothing here talks to Telegram."""
     database = db or Database(settings.database_url)
+    dossiers = DossierService(
+        database,
+        key=settings.secret_key.get_secret_value().encode(),
+        code_pattern=settings.dossier_code_pattern,
+        max_failures=settings.lookup_max_failures,
+        window=timedelta(minutes=settings.lookup_window_minutes),
+    )
     return Services(
         settings=settings,
         db=database,
@@ -52,12 +65,9 @@ def build_services(settings: Settings, *, db: Database | None = None) -> Service
         users=UserService(database, settings.default_language),
         catalog=CatalogService(database, refresh_seconds=settings.catalog_refresh_seconds),
         checklists=ChecklistService(database),
-        dossiers=DossierService(
-            database,
-            key=settings.secret_key.get_secret_value().encode(),
-            code_pattern=settings.dossier_code_pattern,
-            max_failures=settings.lookup_max_failures,
-            window=timedelta(minutes=settings.lookup_window_minutes),
-        ),
+        dossiers=dossiers,
         outbox=Outbox(database, retry_seconds=settings.outbox_retry_seconds),
+        roles=RoleService(database, settings.admin_ids),
+        ratings=RatingService(database, dossiers, settings.rating_scale, settings.rating_criteria),
+        complaints=ComplaintService(database),
     )

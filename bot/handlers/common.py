@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 
 from bot.context import BotContext
-from bot.links import DOSSIER_LINK, PROCEDURE_LINK, code_from_payload
+from bot.links import DOSSIER_LINK, PROCEDURE_LINK, RATING_LINK, code_from_payload
 from bot.sender import send
 from bot.views import Views
 from tthc.db import DatabaseUnavailable
@@ -48,6 +48,12 @@ async def start(update: Update, context: BotContext) -> None:
     dossier_code = code_from_payload(payload, DOSSIER_LINK)
     if dossier_code is not None:
         await lookup(update, context, user, dossier_code)
+        return
+    rating_code = code_from_payload(payload, RATING_LINK)
+    if rating_code is not None:
+        from bot.handlers.feedback import start_rating
+
+        await start_rating(update, context, user, rating_code)
         return
     info = await context.call(context.services.catalog.info)
     name = update.effective_user.first_name if update.effective_user else None
@@ -109,6 +115,16 @@ async def menu_button(update: Update, context: BotContext) -> None:
 
         await prompt(update, context)
         return
+    elif action == "rate":
+        from bot.handlers.feedback import start_rating
+
+        await start_rating(update, context, user, None)
+        return
+    elif action == "complaint":
+        from bot.handlers.feedback import COMPLAINT
+
+        await context.call(context.services.users.set_state, user.id, COMPLAINT, {"about": None})
+        reply = v.text(user.language, "complaint_prompt", about=None)
     else:
         info = await context.call(context.services.catalog.info)
         reply = v.main_menu(user.language, info)

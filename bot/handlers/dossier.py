@@ -7,7 +7,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.handlers.common import current_user, views
 from bot.sender import send
-from dossiers.service import Outcome
+from dossiers.service import LookupResult, Outcome
 from users.service import UserView
 
 WAITING_CODE = "dossier"
@@ -50,8 +50,15 @@ async def lookup(
     update: Update, context: BotContext, user: UserView, code: str, *, secret: str | None = None
 ) -> None:
     """Look a code up and reply; a dossier with check digits asks for them first."""
+    result = await context.call(context.services.dossiers.lookup, user.id, code, secret=secret)
+    await reply_lookup(update, context, user, result)
+
+
+async def reply_lookup(
+    update: Update, context: BotContext, user: UserView, result: LookupResult
+) -> None:
+    """Reply to a lookup's outcome; a secret question leaves the user answering it."""
     services = context.services
-    result = await context.call(services.dossiers.lookup, user.id, code, secret=secret)
     if result.outcome is Outcome.NEED_SECRET:
         await context.call(services.users.set_state, user.id, WAITING_SECRET, {"code": result.code})
     else:

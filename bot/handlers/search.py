@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.constants import ChatAction
 
 from bot.context import BotContext
-from bot.handlers import dossier
+from bot.handlers import dossier, feedback
 from bot.handlers.common import current_user, views
 from bot.links import PROCEDURE_LINK, deep_link
 from bot.sender import send
@@ -30,6 +30,8 @@ async def text_message(update: Update, context: BotContext) -> None:
         await send(
             update, context, v.text(user.language, "too_long", length=len(text), limit=limit)
         )
+        return
+    if await feedback.handle_text(update, context, user, text):
         return
     if await dossier.handle_text(update, context, user, text):
         return

@@ -117,3 +117,22 @@ def test_export_formats_reimport_with_no_changes(tthc: CliRunnerCall, tmp_path: 
         path = tmp_path / name
         assert "2627 procedures written" in tthc("catalog", "export", str(path)).output
         assert "no changes" in tthc("catalog", "import", "--dry-run", "--prune", str(path)).output
+
+
+def test_roles_and_reports_from_the_command_line(tthc: CliRunnerCall, tmp_path: Path) -> None:
+    assert "42: manager granted" in tthc("users", "grant", "42", "manager").output
+    assert "42\tmanager" in tthc("users", "list").output
+    assert tthc("users", "revoke", "42", "staff").exit_code == 2
+    assert "42: manager revoked" in tthc("users", "revoke", "42", "manager").output
+    empty = tthc("report", "satisfaction", "--from", "2025-01-01", "--to", "31/03/2025")
+    assert "Không có dữ liệu: chưa có đánh giá nào trong kỳ này." in empty.output
+    chart, xlsx = tmp_path / "d.png", tmp_path / "d.xlsx"
+    result = tthc(
+        "report", "dossiers", "--from", "2025-01-01", "--to", "2025-03-31", "--json",
+        "--chart", str(chart), "--xlsx", str(xlsx),
+    )  # fmt: skip
+    data = json.loads(result.output)
+    assert data["total"]["received"] == 0 and data["total"]["on_time_percent"] is None
+    assert chart.read_bytes().startswith(b"\x89PNG") and xlsx.stat().st_size > 0
+    backwards = tthc("report", "dossiers", "--from", "2025-03-01", "--to", "2025-01-01")
+    assert backwards.exit_code == 2 and "starts (01/03/2025) after it ends" in backwards.output

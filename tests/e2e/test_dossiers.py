@@ -120,7 +120,10 @@ async def test_lookup_in_every_status(dbot: BotHarness, tmp_path: Path) -> None:
                 line.startswith("📅 Ngày hẹn trả:") and line.endswith("còn 3 ngày")
                 for line in lines
             )
-        assert reply.captions[:2] == ["🔔 Báo cho tôi khi có thay đổi", "🔄 Cập nhật"]
+        follow = ["🔔 Báo cho tôi khi có thay đổi", "🔄 Cập nhật"]
+        assert reply.captions[:3] == (
+            ["⭐ Đánh giá", *follow] if status.finished else [*follow, "📋 Xem thủ tục"]
+        )
 
 
 async def test_overdue_and_wrong_or_unknown_codes(dbot: BotHarness, tmp_path: Path) -> None:

@@ -18,6 +18,8 @@ async def test_start_shows_vietnamese_menu(bot: BotHarness) -> None:
         "🔎 Tra cứu thủ tục",
         "📚 Duyệt danh mục thủ tục",
         "📂 Tra cứu hồ sơ",
+        "⭐ Đánh giá dịch vụ",
+        "📣 Phản ánh, kiến nghị",
         "❓ Hướng dẫn",
         "🌐 English",
     ]
@@ -92,6 +94,8 @@ async def test_language_switch_survives_restart(bot: BotHarness) -> None:
         "🔎 Find a procedure",
         "📚 Browse the catalogue",
         "📂 Check a dossier",
+        "⭐ Rate the service",
+        "📣 Feedback and complaints",
         "❓ Help",
         "🌐 Tiếng Việt",
     ]

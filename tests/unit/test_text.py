@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -20,6 +20,7 @@ from catalog.normalize import fold
 from dossiers.models import Dossier
 from dossiers.service import DossierService
 from dossiers.status import Status
+from feedback.reports import DossierReport, DossierRow, Group, SatisfactionReport, Shares
 from messages import Messages
 from tthc.config import ConfigError, load_settings
 
@@ -86,6 +87,17 @@ def test_settings_name_the_bad_variable(monkeypatch: pytest.MonkeyPatch) -> None
         load_settings(_env_file=None)
 
 
+def satisfaction_report() -> SatisfactionReport:
+    shares = Shares([415, 12, 0])
+    group = Group("Sở Tư pháp <&>", Shares([1, 0, 1]), ["Chờ lâu <&>"])
+    return SatisfactionReport(
+        start=date(2025, 1, 1), end=date(2025, 3, 31), scale=["Rất hài lòng", "Hài lòng", "Không hài lòng"],
+        criteria=["Thái độ"], overall=shares, general=Shares([0, 0, 0]),
+        per_criterion={"Thái độ": shares}, breakdown=[group], by="agency", trend=[group, group],
+        lowest_procedures=[group], lowest_agencies=[group], stored=428,
+    )  # fmt: skip
+
+
 def test_every_template_renders_in_every_language() -> None:
     messages = Messages()
     procedure = SimpleNamespace(
@@ -111,7 +123,33 @@ def test_every_template_renders_in_every_language() -> None:
         "length": 5000,
         "limit": 500,
         "query": "a < b",
-        "items": [{"name": "A <&>", "levels": "Cấp xã", "agency": "UBND"}],
+        "items": [
+            {
+                "name": "A <&>",
+                "levels": "Cấp xã",
+                "agency": "UBND",
+                "ticket": "PA-000001",
+                "created": datetime(2026, 1, 2, tzinfo=UTC),
+                "about": "1.000656",
+                "attachment": True,
+                "text": "Phản ánh <&>",
+            }
+        ],
+        "r": satisfaction_report(),
+        "members": [(42, "staff")],
+        "user_id": 42,
+        "role": "staff",
+        "grant": True,
+        "done": True,
+        "usage": "/traloi PA-000001 <text>",
+        "level": "Hài lòng",
+        "replaced": True,
+        "status": "Đang xử lý",
+        "criteria": [("Thái độ <&>", "🙂 Hài lòng"), ("Kết quả", None)],
+        "comment": "Tốt <&>",
+        "answer": "Trả lời <&>",
+        "ticket": "PA-000001",
+        "about": "1.000656",
         "p": procedure,
         "variants": ["Cấp tỉnh"],
         "section": "documents",
@@ -154,11 +192,17 @@ def test_every_template_renders_in_every_language() -> None:
             }
         ],
     }
+    row = DossierRow("Cấp xã <&>", received=10, done=8, on_time=7, late=1, in_progress=2)
+    overrides = {
+        "report_dossiers": {
+            "r": DossierReport(date(2025, 1, 1), date(2025, 3, 31), "level", [row], row)
+        }
+    }
     names = messages.template_names()
     assert "procedure_card" in names and len(names) >= 15
     for lang in ("vi", "en"):
         for name in names:
-            text = messages.render(lang, name, **context)
+            text = messages.render(lang, name, **{**context, **overrides.get(name, {})})
             assert text and text == unicodedata.normalize("NFC", text)
             assert "<&>" not in text  # autoescaped
         assert messages.label(lang, "back")

@@ -1,0 +1,383 @@
+"""Ratings, complaints, staff answers, roles and manager reports."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from typing import Any
+
+from telegram import InputFile, Update
+
+from bot.context import BotContext
+from bot.feedback_views import FeedbackViews
+from bot.handlers import common, dossier
+from bot.handlers.common import current_user, views
+from bot.sender import send
+from dossiers.service import Outcome
+from feedback import render
+from feedback.complaints import ticket
+from feedback.ratings import RatingRefusal
+from feedback.reports import dossiers as dossier_report
+from feedback.reports import satisfaction
+from feedback.roles import NotAdmin, Role
+from users.service import UserView
+
+RATING = "rating"
+COMPLAINT = "complaint"
+ROLE_NAMES = {
+    "vi": {Role.STAFF: "cán bộ", Role.MANAGER: "lãnh đạo, quản lý"},
+    "en": {Role.STAFF: "staff", Role.MANAGER: "managers"},
+}
+
+
+def fviews(context: BotContext) -> FeedbackViews:
+    """The feedback reply builders."""
+    return context.bot_data["feedback_views"]  # type: ignore[no-any-return]
+
+
+# -- ratings ---------------------------------------------------------------------------
+
+
+async def rate_command(update: Update, context: BotContext) -> None:
+    """`/danhgia <code>` rates a finished dossier; `/danhgia` alone rates the service."""
+    user = await current_user(update, context)
+    await start_rating(update, context, user, " ".join(context.args or []) or None)
+
+
+async def rate_button(update: Update, context: BotContext) -> None:
+    """`g:d:<code>` (under a finished dossier) and `m:rate` (the menu)."""
+    user = await current_user(update, context)
+    data = update.callback_query.data or "" if update.callback_query else ""
+    await start_rating(update, context, user, data[4:] if data.startswith("g:d:") else None)
+
+
+async def start_rating(
+    update: Update, context: BotContext, user: UserView, code: str | None
+) -> None:
+    """Check the dossier (looking it up first if needed), then ask for a level."""
+    services = context.services
+    if code is not None:
+        result = await context.call(services.dossiers.lookup, user.id, code)
+        if result.outcome is not Outcome.FOUND:  # unknown, malformed, secret needed, limited
+            await dossier.reply_lookup(update, context, user, result)
+            return
+        code = result.code
+        target = await context.call(services.ratings.target, user.id, code)
+        if target is RatingRefusal.UNFINISHED:
+            assert result.dossier is not None
+            reply = views(context).text(
+                user.language, "rating_unfinished", code=code, status=result.dossier.status_label
+            )
+            await send(update, context, reply)
+            return
+    await context.call(services.users.set_state, user.id, RATING, {"code": code})
+    await send(update, context, fviews(context).rating_prompt(user.language, code))
+
+
+async def rating_button(update: Update, context: BotContext) -> None:
+    """`g:l:<level>`, `g:c:<criterion>:<level>`, `g:m` (comment), `g:s` (send), `g:x` (cancel)."""
+    user = await current_user(update, context)
+    parts = (update.callback_query.data or "").split(":") if update.callback_query else []
+    services = context.services
+    draft: dict[str, Any] = dict(user.state_data) if user.state == RATING else {}
+    action = parts[1]
+    if action == "x":
+        await context.call(services.users.set_state, user.id, None)
+        await send(update, context, views(context).text(user.language, "cancelled", menu=True))
+        return
+    if user.state != RATING or (action != "l" and "level" not in draft):
+        await common.stale_button(update, context)  # an old rating message: its draft is gone
+        return
+    if action == "l":
+        draft["level"] = min(int(parts[2]), len(services.settings.rating_scale) - 1)
+    elif parts[1] == "c":
+        draft.setdefault("criteria", {})[parts[2]] = int(parts[3])
+    elif parts[1] == "m":
+        draft["await_comment"] = True
+        await context.call(services.users.set_state, user.id, RATING, draft)
+        await send(update, context, views(context).text(user.language, "rating_comment_prompt"))
+        return
+    elif parts[1] == "s":
+        await _submit(update, context, user, draft)
+        return
+    await context.call(services.users.set_state, user.id, RATING, draft)
+    await send(update, context, fviews(context).rating_draft(user.language, draft))
+
+
+async def _submit(
+    update: Update, context: BotContext, user: UserView, draft: dict[str, Any]
+) -> None:
+    services = context.services
+    criteria = {
+        services.settings.rating_criteria[int(i)]: level
+        for i, level in draft.get("criteria", {}).items()
+        if int(i) < len(services.settings.rating_criteria)
+    }
+    code = draft.get("code")
+    replaced = await context.call(services.ratings.has_rated, user.id, code) if code else False
+    await context.call(
+        services.ratings.rate,
+        user.id,
+        code,
+        scale=draft["level"],
+        criteria=criteria,
+        comment=draft.get("comment"),
+    )
+    await context.call(services.users.set_state, user.id, None)
+    level = services.settings.rating_scale[draft["level"]]
+    reply = views(context).text(
+        user.language, "rating_thanks", code=code, level=level, replaced=replaced, menu=True
+    )
+    await send(update, context, reply)
+
+
+async def handle_text(update: Update, context: BotContext, user: UserView, text: str) -> bool:
+    """A comment for a rating draft or the text of a complaint; else False."""
+    if user.state == RATING and user.state_data.get("await_comment"):
+        draft = dict(user.state_data)
+        draft.pop("await_comment")
+        draft["comment"] = text.strip()[:2000]
+        await context.call(context.services.users.set_state, user.id, RATING, draft)
+        await send(update, context, fviews(context).rating_draft(user.language, draft, edit=False))
+        return True
+    if user.state == COMPLAINT:
+        await _file_complaint(update, context, user, text, None)
+        return True
+    return False
+
+
+# -- complaints ------------------------------------------------------------------------
+
+
+async def complaint_command(update: Update, context: BotContext) -> None:
+    """`/phananh [dossier or procedure code]`, or the menu: the next message is the complaint."""
+    user = await current_user(update, context)
+    about = " ".join(context.args or []).strip() or None
+    await context.call(context.services.users.set_state, user.id, COMPLAINT, {"about": about})
+    await send(update, context, views(context).text(user.language, "complaint_prompt", about=about))
+
+
+async def attachment_message(update: Update, context: BotContext) -> None:
+    """A photo or file: part of a complaint being written, otherwise not understood."""
+    user = await current_user(update, context)
+    message = update.effective_message
+    if user.state != COMPLAINT or message is None:
+        await common.unsupported(update, context)
+        return
+    if message.photo:
+        attachment = ("photo", message.photo[-1].file_id)
+    elif message.document:
+        attachment = ("document", message.document.file_id)
+    else:
+        await common.unsupported(update, context)
+        return
+    await _file_complaint(update, context, user, message.caption or "", attachment)
+
+
+async def _file_complaint(
+    update: Update,
+    context: BotContext,
+    user: UserView,
+    text: str,
+    attachment: tuple[str, str] | None,
+) -> None:
+    services = context.services
+    if not text.strip():
+        await send(update, context, views(context).text(user.language, "complaint_empty"))
+        return
+    about = user.state_data.get("about")
+    dossier_code = about if about and services.dossiers.looks_like_code(about) else None
+    procedure_code = about if about and not dossier_code else None
+    number = await context.call(
+        services.complaints.file,
+        user.id,
+        text,
+        attachment=attachment,
+        dossier_code=dossier_code,
+        procedure_code=procedure_code,
+    )
+    await context.call(services.users.set_state, user.id, None)
+    await send(
+        update,
+        context,
+        views(context).text(user.language, "complaint_filed", ticket=number, menu=True),
+    )
+
+
+# -- staff -----------------------------------------------------------------------------
+
+
+async def _allowed(update: Update, context: BotContext, user: UserView, role: Role) -> bool:
+    if await context.call(context.services.roles.has, user.id, role):
+        return True
+    name = ROLE_NAMES.get(user.language, ROLE_NAMES["vi"])[role]
+    await send(update, context, views(context).text(user.language, "not_allowed", role=name))
+    return False
+
+
+async def inbox_command(update: Update, context: BotContext) -> None:
+    """`/hopthu`: open complaints (staff)."""
+    user = await current_user(update, context)
+    if not await _allowed(update, context, user, Role.STAFF):
+        return
+    complaints = await context.call(context.services.complaints.open_complaints)
+    items = [
+        {
+            "ticket": ticket(c.id or 0),
+            "created": c.created_at,
+            "about": c.dossier_code or c.procedure_code,
+            "attachment": bool(c.attachment_file_id),
+            "text": c.text,
+        }
+        for c in complaints
+    ]
+    await send(update, context, views(context).text(user.language, "complaint_list", items=items))
+
+
+async def answer_command(update: Update, context: BotContext) -> None:
+    """`/traloi <ticket> <text>`: answer a complaint; the citizen gets the answer."""
+    user = await current_user(update, context)
+    if not await _allowed(update, context, user, Role.STAFF):
+        return
+    v = views(context)
+    args = context.args or []
+    if len(args) < 2:
+        await send(
+            update,
+            context,
+            v.text(user.language, "staff_usage", usage="/traloi PA-000001 nội dung trả lời"),
+        )
+        return
+    answered = await context.call(
+        context.services.complaints.answer, args[0], " ".join(args[1:]), staff_id=user.id
+    )
+    if answered is None:
+        await send(update, context, v.text(user.language, "ticket_unknown", ticket=args[0]))
+        return
+    citizen = await context.call(context.services.users.touch, answered.user_id)
+    note = v.text(
+        citizen.language, "complaint_answer", ticket=answered.ticket, answer=answered.answer
+    )
+    await context.bot.send_message(answered.user_id, note.text)
+    await send(
+        update,
+        context,
+        v.text(user.language, "staff_answered", ticket=answered.ticket),
+    )
+
+
+async def close_command(update: Update, context: BotContext) -> None:
+    """`/dong <ticket>`: close a complaint."""
+    user = await current_user(update, context)
+    if not await _allowed(update, context, user, Role.STAFF):
+        return
+    v = views(context)
+    if not context.args:
+        await send(update, context, v.text(user.language, "staff_usage", usage="/dong PA-000001"))
+        return
+    closed = await context.call(context.services.complaints.close, context.args[0])
+    template = "staff_closed" if closed else "ticket_unknown"
+    await send(update, context, v.text(user.language, template, ticket=context.args[0].upper()))
+
+
+async def roles_command(update: Update, context: BotContext) -> None:
+    """`/quyen [cap|thu <user id> staff|manager]` (administrators)."""
+    user = await current_user(update, context)
+    services = context.services
+    v = views(context)
+    if not services.roles.is_admin(user.id):
+        await send(
+            update,
+            context,
+            v.text(user.language, "not_allowed", role=None),
+        )
+        return
+    args = context.args or []
+    if (
+        len(args) == 3
+        and args[0] in ("cap", "thu", "grant", "revoke")
+        and args[1].isdigit()
+        and args[2] in ("staff", "manager")
+    ):
+        grant = args[0] in ("cap", "grant")
+        change = services.roles.grant if grant else services.roles.revoke
+        try:
+            done = await context.call(change, int(args[1]), Role(args[2]), by=user.id)
+        except NotAdmin:
+            done = False
+        reply = v.text(
+            user.language, "role_changed", user_id=args[1], role=args[2], grant=grant, done=done
+        )
+        await send(update, context, reply)
+        return
+    members = await context.call(services.roles.members)
+    await send(update, context, v.text(user.language, "roles_list", members=members))
+
+
+# -- reports ---------------------------------------------------------------------------
+
+
+async def report_command(update: Update, context: BotContext) -> None:
+    """`/baocao [days]`: satisfaction and dossier figures as text, a chart and a workbook."""
+    user = await current_user(update, context)
+    if not await _allowed(update, context, user, Role.MANAGER):
+        return
+    days = int(context.args[0]) if context.args and context.args[0].isdigit() else 30
+    chat = update.effective_chat
+    assert chat is not None
+    await send_reports(context, chat.id, user.language, days=min(max(days, 1), 366))
+
+
+async def send_reports(
+    context: BotContext, chat_id: int, lang: str, *, days: int, today: date | None = None
+) -> None:
+    """The manager's pack: two texts, the satisfaction chart, one workbook per report."""
+    services = context.services
+    settings = services.settings
+    last = today or date.today()
+    first = last - timedelta(days=days - 1)
+    rated = await context.call(
+        satisfaction,
+        services.db,
+        first,
+        last,
+        scale=settings.rating_scale,
+        criteria=settings.rating_criteria,
+        by="agency",
+    )
+    table = await context.call(dossier_report, services.db, first, last, by="level")
+    for text in (
+        services.messages.render(lang, "report_satisfaction", r=rated),
+        services.messages.render(lang, "report_dossiers", r=table),
+    ):
+        await send_text(context, chat_id, text)
+    chart = io.BytesIO()
+    await context.call(render.satisfaction_chart, rated, chart)
+    await context.bot.send_photo(
+        chat_id, photo=chart.getvalue(), caption=f"{first:%d/%m/%Y} – {last:%d/%m/%Y}"
+    )
+    workbook = io.BytesIO()
+    await context.call(render.satisfaction_xlsx, rated, workbook)
+    name = f"hai-long_{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
+    await context.bot.send_document(chat_id, document=InputFile(workbook.getvalue(), filename=name))
+    workbook = io.BytesIO()
+    await context.call(render.dossiers_xlsx, table, workbook)
+    name = f"ho-so_{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
+    await context.bot.send_document(chat_id, document=InputFile(workbook.getvalue(), filename=name))
+
+
+async def send_text(context: BotContext, chat_id: int, text: str) -> None:
+    """A long HTML text in parts under Telegram's limit."""
+    from bot.split import split_html
+
+    for part in split_html(text):
+        await context.bot.send_message(chat_id, part)
+
+
+async def weekly_digest(context: BotContext) -> None:
+    """The JobQueue's weekly push of the last 7 days to every manager and administrator."""
+    services = context.services
+    managers = {user_id for user_id, _ in await context.call(services.roles.members, Role.MANAGER)}
+    for user_id in sorted(managers | set(services.settings.admin_ids)):
+        lang = (await context.call(services.users.touch, user_id)).language
+        await send_reports(context, user_id, lang, days=7)

@@ -1,0 +1,169 @@
+"""Ratings, complaints, roles and reports through the fake Bot API."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from dossiers.status import Status
+from feedback.models import Rating
+from tests.conftest import _fresh_db
+from tests.e2e.test_dossiers import code, load, row
+from tests.harness import BotHarness, FakeServer
+
+ADMIN = 900
+
+
+@pytest.fixture
+async def fbot(
+    server: FakeServer, sqlite_templates: dict[str, Path], tmp_path: Path
+) -> AsyncIterator[BotHarness]:
+    url = _fresh_db("sqlite", True, sqlite_templates, None, tmp_path)
+    harness = BotHarness(server, url, admin_ids=frozenset({ADMIN}))
+    await harness.start()
+    yield harness
+    await harness.stop()
+
+
+def ratings(bot: BotHarness) -> list[Rating]:
+    assert bot.services is not None
+    with bot.services.db.session() as session:
+        return list(session.exec(select(Rating).order_by(Rating.id)))  # type: ignore[arg-type]
+
+
+async def test_rate_a_finished_dossier_with_criteria_and_comment(
+    fbot: BotHarness, tmp_path: Path
+) -> None:
+    load(fbot, tmp_path, [row(1, Status.RETURNED), row(2, Status.PROCESSING)])
+    citizen = fbot.user(301)
+    status = (await citizen.send(code(1)))[0]
+    assert status.captions[0] == "⭐ Đánh giá"
+    prompt = (await citizen.press("⭐ Đánh giá"))[0]
+    assert prompt.plain.startswith(f"⭐ Bạn hài lòng thế nào với việc giải quyết hồ sơ {code(1)}?")
+    assert prompt.captions == ["😀 Rất hài lòng", "🙂 Hài lòng", "🙁 Không hài lòng", "✖️ Huỷ"]
+    draft = (await citizen.press("🙂 Hài lòng"))[0]
+    assert draft.plain.startswith(f"⭐ Đánh giá hồ sơ {code(1)}: Hài lòng")
+    assert draft.captions[:3] == ["1 😀", "1 🙂", "1 🙁"]
+    draft = (await citizen.press("2 🙁"))[0]  # thời gian giải quyết đúng hẹn: not satisfied
+    assert "2. Thời gian giải quyết đúng hẹn — 🙁 Không hài lòng" in draft.plain
+    await citizen.press("✍️ Thêm nhận xét")
+    draft = (await citizen.send("Phải đi lại hai lần & chờ lâu <b>"))[0]
+    assert "Nhận xét: Phải đi lại hai lần & chờ lâu <b>" in draft.plain
+    thanks = (await citizen.press("✅ Gửi đánh giá", draft))[0]
+    assert thanks.plain.startswith(f"🙏 Cảm ơn bạn đã đánh giá hồ sơ {code(1)}: Hài lòng.")
+    stored = ratings(fbot)
+    assert [(r.dossier_code, r.scale, r.criteria, r.comment, r.procedure_code) for r in stored] == [
+        (
+            code(1),
+            1,
+            {"Thời gian giải quyết đúng hẹn": 2},
+            "Phải đi lại hai lần & chờ lâu <b>",
+            "1.000656",
+        )
+    ]
+    # A second rating replaces the first in the counts; both stay stored.
+    await citizen.send(f"/danhgia {code(1)}")
+    await citizen.press("😀 Rất hài lòng")
+    again = (await citizen.press("✅ Gửi đánh giá"))[0]
+    assert "Đánh giá mới thay cho đánh giá trước của bạn." in again.plain
+    assert [r.scale for r in ratings(fbot)] == [1, 0]
+    from feedback.reports import satisfaction
+
+    assert fbot.services is not None
+    today = stored[0].created_at.date()
+    report = satisfaction(
+        fbot.services.db, today, today, scale=fbot.services.settings.rating_scale, criteria=[]
+    )
+    assert report.overall.counts == [1, 0, 0] and report.stored == 2
+
+
+async def test_unfinished_or_unknown_dossier_cannot_be_rated(
+    fbot: BotHarness, tmp_path: Path
+) -> None:
+    load(fbot, tmp_path, [row(2, Status.PROCESSING)])
+    citizen = fbot.user(302)
+    unfinished = (await citizen.send(f"/danhgia {code(2)}"))[0]
+    assert unfinished.plain == (
+        f"Hồ sơ {code(2)} chưa có kết quả (tình trạng: Đang xử lý). Bạn có thể đánh giá sau "
+        "khi hồ sơ đã xử lý xong."
+    )
+    unknown = (await citizen.send(f"/start dg_{code(3).replace('.', '_')}"))[0]
+    assert unknown.plain.startswith(f"Không tìm thấy hồ sơ {code(3)}.")
+    assert ratings(fbot) == []
+    general = (await citizen.send("/danhgia"))[0]
+    assert general.plain.startswith("⭐ Bạn hài lòng thế nào với dịch vụ hành chính công?")
+
+
+async def test_complaint_staff_reply_reaches_the_citizen(fbot: BotHarness) -> None:
+    citizen = fbot.user(303)
+    prompt = (await citizen.send("/phananh 1.000656"))[0]
+    assert prompt.plain.startswith("📣 Bạn gõ nội dung phản ánh, kiến nghị về 1.000656.")
+    filed = (
+        await citizen.send_raw(
+            {
+                "photo": [{"file_id": "ph1", "file_unique_id": "u1", "width": 1, "height": 1}],
+                "caption": "Cán bộ hẹn sai ngày",
+            }
+        )
+    )[0]
+    assert filed.plain.startswith("✅ Đã nhận phản ánh của bạn. Mã số: PA-000001.")
+    staff = fbot.user(304)
+    refused = (await staff.send("/hopthu"))[0]
+    assert refused.plain.startswith("Xin lỗi, lệnh này chỉ dành cho cán bộ.")
+    admin = fbot.user(ADMIN)
+    granted = (await admin.send("/quyen cap 304 staff"))[0]
+    assert granted.plain == "✅ Đã cấp quyền staff cho 304."
+    inbox = (await staff.send("/hopthu"))[0]
+    assert (
+        "PA-000001" in inbox.plain and "Cán bộ hẹn sai ngày" in inbox.plain and "📎" in inbox.plain
+    )
+    before = len(fbot.api.sent)
+    done = await staff.send(
+        "/traloi PA-000001 Xin lỗi anh, bộ phận một cửa sẽ liên hệ lại hôm nay."
+    )
+    assert done[0].plain == "✅ Đã gửi trả lời phản ánh PA-000001 cho người dân."
+    to_citizen = [m for m in fbot.api.sent[before:] if m.chat_id == 303]
+    assert [m.plain for m in to_citizen] == [
+        "📬 Trả lời phản ánh PA-000001\nXin lỗi anh, bộ phận một cửa sẽ liên hệ lại hôm nay."
+    ]
+    assert (await staff.send("/dong pa-000001"))[0].plain == "✅ Đã đóng phản ánh PA-000001."
+    assert (await staff.send("/hopthu"))[0].plain == "Không có phản ánh nào đang chờ trả lời."
+    assert fbot.services is not None
+    assert fbot.services.complaints.counts() == {"open": 0, "answered": 0, "closed": 1}
+
+
+async def test_reports_for_managers_only(fbot: BotHarness, tmp_path: Path) -> None:
+    load(fbot, tmp_path, [row(1, Status.RETURNED)])
+    citizen = fbot.user(305)
+    await citizen.send(code(1))
+    await citizen.press("⭐ Đánh giá")
+    await citizen.press("😀 Rất hài lòng")
+    await citizen.press("✅ Gửi đánh giá")
+    refused = (await citizen.send("/baocao"))[0]
+    assert refused.plain.startswith("Xin lỗi, lệnh này chỉ dành cho lãnh đạo, quản lý.")
+    await fbot.user(ADMIN).send("/quyen cap 306 manager")
+    manager = fbot.user(306)
+    pack = await manager.send("/baocao 7")
+    kinds = [m.kind for m in pack]
+    assert kinds == ["text", "text", "photo", "document", "document"]
+    assert pack[0].plain.splitlines()[1] == (
+        "Đánh giá hồ sơ: 1 lượt — Rất hài lòng 1 (100,00%); Hài lòng 0 (0,00%); Không hài lòng 0 (0,00%)"
+    )
+    assert "Cấp xã: tiếp nhận 1; đã giải quyết 1 (đúng hạn 1, trễ hạn 0)" in pack[1].plain
+    photo = fbot.api.files[f"photo/{pack[2].raw['file_id']}"]
+    assert photo.startswith(b"\x89PNG")
+    workbook = load_workbook(io.BytesIO(fbot.api.files[f"document/{pack[3].raw['file_id']}"]))
+    assert workbook.sheetnames[:3] == ["Tổng hợp", "Tiêu chí", "Theo nhóm"]
+    summary = next(workbook["Tổng hợp"].iter_rows(min_row=3, max_row=3, values_only=True))
+    assert summary[:5] == (
+        "Đánh giá hồ sơ",
+        1,
+        1,
+        0,
+        0,
+    )
