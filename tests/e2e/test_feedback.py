@@ -10,11 +10,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from bot.handlers import feedback
 from dossiers.status import Status
 from feedback.models import Rating
 from tests.conftest import _fresh_db
 from tests.e2e.test_dossiers import code, load, row
-from tests.harness import BotHarness, FakeServer
+from tests.harness import BotHarness, FakeServer, wait_until
 
 ADMIN = 900
 
@@ -167,3 +168,16 @@ async def test_reports_for_managers_only(fbot: BotHarness, tmp_path: Path) -> No
         0,
         0,
     )
+
+
+async def test_weekly_digest_reaches_managers_and_admins(fbot: BotHarness) -> None:
+    await fbot.user(ADMIN).send("/quyen cap 307 manager")
+    jobs = [job.name for job in fbot.application.job_queue.jobs()]
+    assert "weekly-digest" in jobs and "outbox" in jobs
+    before = len(fbot.api.sent)
+    fbot.application.job_queue.run_once(feedback.weekly_digest, 0)
+    await wait_until(lambda: len(fbot.api.sent) - before >= 10)
+    got = {(m.chat_id, m.kind) for m in fbot.api.sent[before:]}
+    assert got == {(c, k) for c in (307, ADMIN) for k in ("text", "photo", "document")}
+    first = next(m for m in fbot.api.sent[before:] if m.chat_id == 307)
+    assert first.plain.startswith("📊 Mức độ hài lòng")
