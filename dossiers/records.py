@@ -103,9 +103,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
         except UnicodeDecodeError:
             raise DossierFileError(f"{path.name}: not UTF-8 (save it as 'CSV UTF-8')") from None
         delimiter = max((",", ";", "\t"), key=first.count)
-        handle.seek(0)
-        if handle.read(1) != "\ufeff":
-            handle.seek(0)
+        handle.seek(0)  # utf-8-sig skips the BOM again, if there is one
         reader = csv.reader(handle, delimiter=delimiter)
         try:
             yield from enumerate(reader, start=1)
