@@ -6,7 +6,8 @@ import catalog.models
 import checklist.models
 import dossiers.models
 import feedback.models
+import tthc.claims
 import users.models  # importing registers the tables on SQLModel.metadata
 
 metadata = SQLModel.metadata
-__all__ = ["catalog", "checklist", "dossiers", "feedback", "metadata", "users"]
+__all__ = ["catalog", "checklist", "dossiers", "feedback", "metadata", "tthc", "users"]

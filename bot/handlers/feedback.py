@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from telegram import InputFile, Update
@@ -14,12 +14,14 @@ from bot.handlers import common, dossier
 from bot.handlers.common import current_user, views
 from bot.sender import send
 from dossiers.service import Outcome
+from dossiers.status import VIETNAM
 from feedback import render
 from feedback.complaints import ticket
 from feedback.ratings import RatingRefusal
 from feedback.reports import dossiers as dossier_report
 from feedback.reports import satisfaction
 from feedback.roles import NotAdmin, Role
+from tthc.claims import claim_once
 from users.service import UserView
 
 RATING = "rating"
@@ -377,6 +379,9 @@ async def send_text(context: BotContext, chat_id: int, text: str) -> None:
 async def weekly_digest(context: BotContext) -> None:
     """The JobQueue's weekly push of the last 7 days to every manager and administrator."""
     services = context.services
+    year, week, _ = datetime.now(VIETNAM).isocalendar()
+    if not await context.call(claim_once, services.db, "weekly-digest", f"{year}-W{week:02d}"):
+        return  # another bot instance sends this week's digest
     managers = {user_id for user_id, _ in await context.call(services.roles.members, Role.MANAGER)}
     for user_id in sorted(managers | set(services.settings.admin_ids)):
         lang = (await context.call(services.users.touch, user_id)).language

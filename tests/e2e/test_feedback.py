@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,12 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from bot.handlers import feedback
-from dossiers.status import Status
+from dossiers.status import VIETNAM, Status
 from feedback.models import Rating
 from tests.conftest import _fresh_db
 from tests.e2e.test_dossiers import code, load, row
 from tests.harness import BotHarness, FakeServer, wait_until
+from tthc.claims import claim_once
 
 ADMIN = 900
 
@@ -181,3 +183,7 @@ async def test_weekly_digest_reaches_managers_and_admins(fbot: BotHarness) -> No
     assert got == {(c, k) for c in (307, ADMIN) for k in ("text", "photo", "document")}
     first = next(m for m in fbot.api.sent[before:] if m.chat_id == 307)
     assert first.plain.startswith("📊 Mức độ hài lòng")
+    # The run claimed this week: another bot instance's run would now stand down.
+    year, week, _ = datetime.now(VIETNAM).isocalendar()
+    assert fbot.services is not None
+    assert not claim_once(fbot.services.db, "weekly-digest", f"{year}-W{week:02d}")
