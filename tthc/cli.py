@@ -6,6 +6,8 @@ import asyncio
 import getpass
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,16 @@ def _settings() -> Settings:
         return get_settings()
     except ConfigError as exc:
         raise CliError(f"configuration: {exc}") from None
+
+
+@contextmanager
+def _open_services(settings: Settings, *, seed: bool = False) -> Iterator[Any]:
+    """Services for one command, closed when it ends."""
+    services = _services(settings, seed=seed)
+    try:
+        yield services
+    finally:
+        services.close()
 
 
 def _services(settings: Settings, *, seed: bool = False) -> Any:
@@ -65,11 +77,8 @@ def run() -> None:
         raise CliError(str(exc)) from None
     from bot.app import build_application, run_polling
 
-    services = _services(settings, seed=True)
-    try:
+    with _open_services(settings, seed=True) as services:
         run_polling(build_application(services, token=token))
-    finally:
-        services.close()
 
 
 @main.command()
@@ -82,11 +91,8 @@ def chat() -> None:
     configure_logging("WARNING", settings.log_format)
     from bot.console import ConsoleChat
 
-    services = _services(settings, seed=True)
-    try:
+    with _open_services(settings, seed=True) as services:
         asyncio.run(ConsoleChat(services).run(sys.stdin))
-    finally:
-        services.close()
 
 
 @main.group()
@@ -138,8 +144,7 @@ def catalog_import(
         if more > 0:
             click.echo(f"... and {more} more", err=True)
         raise CliError(f"{path.name}: {len(parsed.problems)} problem(s); nothing was imported")
-    services = _services(settings)
-    try:
+    with _open_services(settings) as services:
         if dry_run:
             with services.db.session() as session:
                 diff = compute_diff(session, parsed, prune=prune)
@@ -147,8 +152,6 @@ def catalog_import(
             diff = apply_import(
                 services.db, parsed, actor=actor or getpass.getuser(), source=str(path), prune=prune
             )
-    finally:
-        services.close()
     if as_json:
         click.echo(json.dumps({"dry_run": dry_run, **diff.summary()}, ensure_ascii=False))
         return
@@ -196,12 +199,9 @@ def catalog_export(path: Path) -> None:
 @catalog.command("stats")
 def catalog_stats() -> None:
     """Procedure counts per field and per level."""
-    services = _services(_settings(), seed=True)
-    try:
+    with _open_services(_settings(), seed=True) as services:
         fields, levels, total = services.catalog.stats()
         info = services.catalog.info()
-    finally:
-        services.close()
     click.echo(
         f"{total} procedures, catalogue version {info.version}, updated {info.updated_at:%Y-%m-%d %H:%M} UTC"
     )
@@ -250,11 +250,8 @@ def catalog_synonyms() -> None:
 @click.option("--staff", "staff_only", is_flag=True, help="Only the rules staff added.")
 def synonyms_list(staff_only: bool) -> None:
     """Print every rule in effect: phrase, replacement, origin."""
-    services = _services(_settings())
-    try:
+    with _open_services(_settings()) as services:
         rules = services.catalog.synonyms()
-    finally:
-        services.close()
     for term, expansion, origin in rules:
         if not staff_only or origin == "staff":
             click.echo(f"{term}\t{expansion or '(filler: dropped)'}\t{origin}")
@@ -281,11 +278,8 @@ def synonyms_set(term: str, replacement: str, actor: str | None) -> None:
 @click.option("--actor", default=None, help="Who makes the change (audit log); default: OS user.")
 def synonyms_remove(term: str, actor: str | None) -> None:
     """Remove a staff rule (a bundled rule for TERM applies again)."""
-    services = _services(_settings())
-    try:
+    with _open_services(_settings()) as services:
         removed = services.catalog.remove_synonym(term, actor=actor or getpass.getuser())
-    finally:
-        services.close()
     if not removed:
         raise CliError(f"no staff rule for {term!r}")
     click.echo(f"removed the staff rule for {term}")
@@ -297,11 +291,8 @@ def synonyms_remove(term: str, actor: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 def catalog_unanswered(kind: str | None, limit: int, as_json: bool) -> None:
     """Questions the catalogue did not answer (none) and result lists left unused (abandoned)."""
-    services = _services(_settings())
-    try:
+    with _open_services(_settings()) as services:
         rows = services.catalog.unanswered(kind=kind, limit=limit)
-    finally:
-        services.close()
     if as_json:
         click.echo(
             json.dumps(
@@ -420,11 +411,8 @@ def users_grant(user_id: int, role: str) -> None:
     """Give USER_ID (a Telegram user id) the staff or manager role."""
     from feedback.roles import Role
 
-    services = _services(_settings())
-    try:
+    with _open_services(_settings()) as services:
         added = services.roles.grant(user_id, Role(role), by=None)
-    finally:
-        services.close()
     click.echo(f"{user_id}: {role} {'granted' if added else 'already granted'}")
 
 
@@ -435,11 +423,8 @@ def users_revoke(user_id: int, role: str) -> None:
     """Take the staff or manager role away from USER_ID."""
     from feedback.roles import Role
 
-    services = _services(_settings())
-    try:
+    with _open_services(_settings()) as services:
         removed = services.roles.revoke(user_id, Role(role), by=None)
-    finally:
-        services.close()
     if not removed:
         raise CliError(f"{user_id} does not have the {role} role")
     click.echo(f"{user_id}: {role} revoked")
@@ -449,11 +434,8 @@ def users_revoke(user_id: int, role: str) -> None:
 def users_list() -> None:
     """Administrators, staff and managers."""
     settings = _settings()
-    services = _services(settings)
-    try:
+    with _open_services(settings) as services:
         members = services.roles.members()
-    finally:
-        services.close()
     for admin in sorted(settings.admin_ids):
         click.echo(f"{admin}\tadmin (ADMIN_IDS)")
     for user_id, role in members:
@@ -524,15 +506,12 @@ def report_satisfaction(
 
     settings = _settings()
     first, last = _period(start, end)
-    services = _services(settings)
-    try:
+    with _open_services(settings) as services:
         result = satisfaction(
             services.db, first, last, scale=settings.rating_scale,
             criteria=settings.rating_criteria, by=by, trend=trend,
         )  # fmt: skip
         text = services.messages.render("vi", "report_satisfaction", r=result)
-    finally:
-        services.close()
     if xlsx:
         render.satisfaction_xlsx(result, xlsx)
     if chart:
@@ -552,12 +531,9 @@ def report_dossiers(
     from feedback.reports import dossiers
 
     first, last = _period(start, end)
-    services = _services(_settings())
-    try:
+    with _open_services(_settings()) as services:
         result = dossiers(services.db, first, last, by=by)
         text = services.messages.render("vi", "report_dossiers", r=result)
-    finally:
-        services.close()
     if xlsx:
         render.dossiers_xlsx(result, xlsx)
     if chart:
@@ -579,11 +555,8 @@ def _plain(html: str) -> str:
 )
 def search(query: str | None, limit: int, as_json: bool) -> None:
     """Rank procedures for QUERY; without QUERY, read one query per line (JSON line each)."""
-    services = _services(_settings(), seed=True)
-    try:
+    with _open_services(_settings(), seed=True) as services:
         index = services.catalog.index()
-    finally:
-        services.close()
     if query is None:
         for line in sys.stdin:
             click.echo(
