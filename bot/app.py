@@ -27,8 +27,8 @@ from bot.feedback_views import FeedbackViews
 from bot.handlers import browse, checklist, common, dossier, feedback, search
 from bot.notifier import deliver_outbox
 from bot.views import Views
-from dossiers.status import VIETNAM
 from tthc.services import Services
+from tthc.timeutil import VIETNAM
 
 log = logging.getLogger(__name__)
 

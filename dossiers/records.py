@@ -21,7 +21,8 @@ from typing import Any
 
 from catalog.normalize import fold, nfc
 from catalog.records import Problem
-from dossiers.status import VIETNAM, Status, parse_status
+from dossiers.status import Status, parse_status
+from tthc.timeutil import VIETNAM
 
 FIELDS = (
     "code", "procedure_code", "procedure_name", "field", "agency", "level", "applicant",

@@ -8,13 +8,11 @@ citizen and what to do next lives in the message templates.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from enum import IntEnum, StrEnum
 
 from catalog.normalize import fold
-
-# One-stop exports write Vietnam's local time without an offset.
-VIETNAM = timezone(timedelta(hours=7), "ICT")
+from tthc.timeutil import VIETNAM
 
 
 class Status(IntEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from dossiers.status import VIETNAM
+from tthc.timeutil import VIETNAM
 
 DEFAULT_DAYS = 30
 

@@ -16,9 +16,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlmodel import col, select
 
 from dossiers.models import Dossier
-from dossiers.status import VIETNAM, Status
+from dossiers.status import Status
 from feedback.models import Rating
 from tthc.db import Database
+from tthc.timeutil import VIETNAM
 
 RATING_GROUPS = ("level", "agency", "procedure", "field")
 DOSSIER_GROUPS = ("level", "agency")

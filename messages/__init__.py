@@ -7,14 +7,15 @@ macros for button captions and pop-up alerts, which Telegram shows verbatim.
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from tthc.timeutil import VIETNAM
+
 LANGUAGES = ("vi", "en")
-VIETNAM = timezone(timedelta(hours=7), "ICT")  # what citizens read on clocks and receipts
 TEMPLATE_DIR = Path(__file__).parent
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+
+# Vietnam time (UTC+7, no daylight saving): what one-stop exports write without an offset
+# and what citizens read on clocks and receipts.
+VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 
 def utcnow() -> datetime:

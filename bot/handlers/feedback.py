@@ -14,7 +14,6 @@ from bot.handlers import common, dossier
 from bot.handlers.common import current_user, views
 from bot.sender import send
 from dossiers.service import Outcome
-from dossiers.status import VIETNAM
 from feedback import render
 from feedback.complaints import ticket
 from feedback.ratings import RatingRefusal
@@ -22,6 +21,7 @@ from feedback.reports import dossiers as dossier_report
 from feedback.reports import satisfaction
 from feedback.roles import NotAdmin, Role
 from tthc.claims import claim_once
+from tthc.timeutil import VIETNAM
 from users.service import UserView
 
 RATING = "rating"

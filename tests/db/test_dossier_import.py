@@ -12,9 +12,10 @@ from sqlmodel import select
 from dossiers.importer import DossierImportRejected, import_dossiers
 from dossiers.models import Dossier, DossierEvent
 from dossiers.records import DossierFileError, RowReader
-from dossiers.status import VIETNAM, Status
+from dossiers.status import Status
 from tthc.config import Settings
 from tthc.db import Database
+from tthc.timeutil import VIETNAM
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "dossiers-sample.csv"
 SETTINGS = Settings(_env_file=None)  # type: ignore[call-arg]

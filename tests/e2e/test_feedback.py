@@ -12,12 +12,13 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from bot.handlers import feedback
-from dossiers.status import VIETNAM, Status
+from dossiers.status import Status
 from feedback.models import Rating
 from tests.conftest import _fresh_db
 from tests.e2e.test_dossiers import code, load, row
 from tests.harness import BotHarness, FakeServer, wait_until
 from tthc.claims import claim_once
+from tthc.timeutil import VIETNAM
 
 ADMIN = 900
 
