@@ -152,18 +152,7 @@ def _apply(
             continue
         changed.append({"b_id": old.id, **values, "updated_at": now})
         if any(not _same(getattr(old, k), values[k]) for k in TRACKED):
-            events.append(
-                {
-                    "dossier_id": old.id,
-                    "at": now,
-                    "status": int(record.status),
-                    "previous_status": old.status,
-                    "due_at": record.due_at,
-                    "finished_at": record.finished_at,
-                    "returned_at": record.returned_at,
-                    "source": source[:255],
-                }
-            )
+            events.append(_event(old.id, values, old.status, now, source))
     if new:
         conn.execute(insert(DOSSIER), new)
         ids = dict(
@@ -173,22 +162,7 @@ def _apply(
                 )
             ).all()
         )
-        conn.execute(
-            insert(EVENT),
-            [
-                {
-                    "dossier_id": ids[v["code"]],
-                    "at": now,
-                    "status": v["status"],
-                    "previous_status": None,
-                    "due_at": v["due_at"],
-                    "finished_at": v["finished_at"],
-                    "returned_at": v["returned_at"],
-                    "source": source[:255],
-                }
-                for v in new
-            ],
-        )
+        conn.execute(insert(EVENT), [_event(ids[v["code"]], v, None, now, source) for v in new])
     if changed:
         statement = update(DOSSIER).where(DOSSIER.c.id == bindparam("b_id"))
         conn.execute(statement, changed)
@@ -200,6 +174,19 @@ def _apply(
         report.status_changes += len(moved)
         if moved:
             report.notifications += _queue(conn, moved, now)
+
+
+def _event(
+    dossier_id: int, values: dict[str, Any], previous: int | None, now: datetime, source: str
+) -> dict[str, Any]:
+    """A history row: the tracked values after the change, and the status before it."""
+    return {
+        "dossier_id": dossier_id,
+        "at": now,
+        "previous_status": previous,
+        "source": source[:255],
+        **{name: values[name] for name in TRACKED},
+    }
 
 
 def _queue(conn: Connection, dossier_ids: set[int], now: datetime) -> int:
