@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlmodel import col, select
 
 from dossiers.models import Dossier
-from dossiers.status import Status
+from dossiers.status import Status, Timeliness, deadline
 from feedback.models import Rating
 from tthc.db import Database
 from tthc.timeutil import VIETNAM
@@ -257,14 +257,11 @@ def _count(
     today: date,
 ) -> None:
     row.received += 1
+    now = datetime.combine(today, time(12), VIETNAM)
+    timeliness = deadline(due_at, finished_at, now, status).timeliness
     if finished_at is not None or status.finished:
-        row.done += 1
-        late = (
-            due_at is not None
-            and finished_at is not None
-            and finished_at.astimezone(VIETNAM).date() > due_at.astimezone(VIETNAM).date()
-        )
-        if late:
+        row.done += 1  # done without a due date or a finish date cannot be late
+        if timeliness is Timeliness.LATE:
             row.late += 1
         else:
             row.on_time += 1
@@ -272,5 +269,5 @@ def _count(
         row.closed_unfinished += 1
     else:
         row.in_progress += 1
-        if due_at is not None and due_at.astimezone(VIETNAM).date() < today:
+        if timeliness is Timeliness.OVERDUE:
             row.overdue += 1
