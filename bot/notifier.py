@@ -13,8 +13,7 @@ from datetime import timedelta
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.context import BotContext
-from bot.sender import keyboard
-from bot.split import split_html
+from bot.sender import send_to
 from dossiers.status import LABELS, Status
 
 log = logging.getLogger(__name__)
@@ -27,25 +26,18 @@ async def deliver_outbox(context: BotContext) -> None:
     pending = await context.call(services.outbox.claim, BATCH)
     for item in pending:
         try:
-            dossier = await context.call(services.dossiers.notification, item.message)
-            if dossier is None:  # the dossier was deleted since: nothing to say
+            found = await context.call(services.dossiers.notification, item.message)
+            if found is None:  # the dossier was deleted since: nothing to say
                 await context.call(services.outbox.failed, item.id, "dossier no longer exists")
                 continue
+            dossier, previous = found
             user = await context.call(services.users.touch, item.user_id)
-            previous = await context.call(services.dossiers.previous_status, item.message)
             reply = context.bot_data["views"].dossier_changed(
                 user.language, dossier, LABELS[Status(previous)] if previous else None
             )
-            await context.bot.send_message(
-                item.user_id, split_html(reply.text)[0], reply_markup=keyboard(reply)
-            )
+            await send_to(context.bot, item.user_id, reply)
         except RetryAfter as exc:
-            delay = (
-                exc.retry_after
-                if isinstance(exc.retry_after, timedelta)
-                else timedelta(seconds=exc.retry_after)
-            )
-            await context.call(services.outbox.retry, item.id, str(exc), delay)
+            await context.call(services.outbox.retry, item.id, str(exc), _retry_after(exc))
         except (Forbidden, BadRequest) as exc:  # blocked the bot, chat gone: do not retry
             log.warning("notification %s not deliverable: %s", item.id, exc)
             await context.call(services.outbox.failed, item.id, str(exc))

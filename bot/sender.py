@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -56,9 +56,21 @@ async def send(update: Update, context: BotContext, reply: Reply) -> None:
             if "not modified" not in str(exc).lower():  # a double press changes nothing
                 raise
         parts = parts[1:]
+    await _send_parts(context.bot, chat.id, parts, markup)
+
+
+async def send_to(bot: Bot, chat_id: int, reply: Reply) -> None:
+    """Send a reply to a chat outside any update (notifications, answers, reports)."""
+    await _send_parts(bot, chat_id, split_html(reply.text), keyboard(reply))
+
+
+async def _send_parts(
+    bot: Bot, chat_id: int, parts: list[str], markup: InlineKeyboardMarkup | None
+) -> None:
+    """New messages, the keyboard under the last one."""
     for i, part in enumerate(parts):
-        await context.bot.send_message(
-            chat_id=chat.id,
+        await bot.send_message(
+            chat_id=chat_id,
             text=part,
             parse_mode=ParseMode.HTML,
             reply_markup=markup if i == len(parts) - 1 else None,

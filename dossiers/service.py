@@ -171,14 +171,17 @@ class DossierService:
         with self.db.session() as session:
             return repository.unsubscribe_all(session=session, user_id=user_id)
 
-    def notification(self, message: OutboxMessage) -> DossierView | None:
-        """The dossier a queued notification is about, as it stands now."""
+    def notification(self, message: OutboxMessage) -> tuple[DossierView, int | None] | None:
+        """The dossier a notification is about (as it stands now) and its previous status.
+
+        None when the dossier is gone.
+        """
         with self.db.session() as session:
             event = session.get(DossierEvent, message.event_id)
             dossier = session.get(Dossier, event.dossier_id) if event else None
-            if dossier is None:
+            if event is None or dossier is None:
                 return None
-            return self._view(dossier, True, utcnow())
+            return self._view(dossier, True, utcnow()), event.previous_status
 
     def details(self, code: str) -> dict[str, str | None]:
         """Procedure, agency, level and field of a dossier, copied onto its ratings."""
@@ -192,12 +195,6 @@ class DossierService:
                 "level": dossier.level,
                 "field": dossier.field,
             }
-
-    def previous_status(self, message: OutboxMessage) -> int | None:
-        """The status before the change a notification is about."""
-        with self.db.session() as session:
-            event = session.get(DossierEvent, message.event_id)
-            return event.previous_status if event else None
 
     @staticmethod
     def _accessible(session: Session, user_id: int, code: str) -> tuple[Dossier, bool] | None:

@@ -12,7 +12,8 @@ from bot.context import BotContext
 from bot.feedback_views import FeedbackViews
 from bot.handlers import common, dossier
 from bot.handlers.common import current_user, views
-from bot.sender import send
+from bot.replies import Reply
+from bot.sender import send, send_to
 from dossiers.service import Outcome
 from feedback import render
 from feedback.complaints import ticket
@@ -260,7 +261,7 @@ async def answer_command(update: Update, context: BotContext) -> None:
     note = v.text(
         citizen.language, "complaint_answer", ticket=answered.ticket, answer=answered.answer
     )
-    await context.bot.send_message(answered.user_id, note.text)
+    await send_to(context.bot, answered.user_id, note)
     await send(
         update,
         context,
@@ -352,7 +353,7 @@ async def send_reports(
         services.messages.render(lang, "report_satisfaction", r=rated),
         services.messages.render(lang, "report_dossiers", r=table),
     ):
-        await send_text(context, chat_id, text)
+        await send_to(context.bot, chat_id, Reply(text))
     chart = io.BytesIO()
     await context.call(render.satisfaction_chart, rated, chart)
     await context.bot.send_photo(
@@ -366,14 +367,6 @@ async def send_reports(
     await context.call(render.dossiers_xlsx, table, workbook)
     name = f"ho-so_{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
     await context.bot.send_document(chat_id, document=InputFile(workbook.getvalue(), filename=name))
-
-
-async def send_text(context: BotContext, chat_id: int, text: str) -> None:
-    """A long HTML text in parts under Telegram's limit."""
-    from bot.split import split_html
-
-    for part in split_html(text):
-        await context.bot.send_message(chat_id, part)
 
 
 async def weekly_digest(context: BotContext) -> None:
