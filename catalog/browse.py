@@ -7,13 +7,12 @@ no longer matches anything is reported as stale instead of opening the wrong lis
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from catalog.normalize import fold
+from catalog.normalize import fold, short_id
 from catalog.search import Entry
 
 # "Công an tỉnh, Cục quản lý xuất nhập cảnh" lists two agencies; "Ủy ban nhân dân xã,
@@ -42,7 +41,7 @@ class Facet:
 
 def facet_id(name: str) -> str:
     """Eight hex characters, stable for a name across restarts and imports."""
-    return hashlib.blake2s(fold(name).encode(), digest_size=4).hexdigest()
+    return short_id(name)
 
 
 def split_agencies(agency: str | None) -> list[str]:

@@ -7,11 +7,10 @@ counts carry a stray year ("20261 bản chính"), and some processing times are 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
 
-from catalog.normalize import fold, is_syllable, nfc
+from catalog.normalize import fold, is_syllable, nfc, short_id
 
 _BULLET = re.compile(r"^(?:[-+•·*–]\s*|;\s*)+")
 _FILE_SUFFIX = re.compile(r"\.(?:docx?|xlsx?|pdf|rtf|odt)$", re.IGNORECASE)
@@ -103,7 +102,7 @@ def parse_copies(value: str | None) -> tuple[int | None, int | None, str | None]
 
 def document_key(name: str) -> str:
     """A short stable id for a document, from its folded name (survives re-imports)."""
-    return hashlib.blake2s(fold(name).encode(), digest_size=4).hexdigest()
+    return short_id(name)
 
 
 def clean_document(raw: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ are dropped on both sides, so a query without them ranks exactly as one with the
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -68,6 +69,14 @@ def _word(word: str) -> str:
     if word.isdigit():
         return word.lstrip("0") or "0"  # "09 số" and "9 số" are the same
     return _FINAL_Y.sub("i", repair_input_residue(word))
+
+
+def short_id(text: str) -> str:
+    """Eight hex characters from the folded text, the same for any spelling of a name.
+
+    Ids made from names this way survive restarts and re-imports.
+    """
+    return hashlib.blake2s(fold(text).encode(), digest_size=4).hexdigest()
 
 
 def nfc(text: str) -> str:
