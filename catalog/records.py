@@ -398,11 +398,16 @@ def _csv_rows(data: bytes) -> Iterable[list[Any]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CatalogFileError("CSV is not UTF-8 (save it as 'CSV UTF-8')") from None
-    # Excel writes "," or, in Vietnamese locales, ";": the header line tells which. (The
-    # csv Sniffer guesses from a sample and misreads long quoted multi-line cells.)
-    header = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=header.count)
+    delimiter = csv_delimiter(text.split("\n", 1)[0])
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def csv_delimiter(header: str) -> str:
+    """Excel writes "," or, in Vietnamese locales, ";": the header line tells which.
+
+    (The csv Sniffer guesses from a sample and misreads long quoted multi-line cells.)
+    """
+    return max((",", ";", "\t"), key=header.count)
 
 
 def _xlsx_rows(path: Path) -> tuple[list[list[Any]], list[list[Any]] | None]:

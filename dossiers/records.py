@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog.normalize import fold, nfc
-from catalog.records import Problem
+from catalog.records import Problem, csv_delimiter
 from dossiers.status import Status, parse_status
 from tthc.timeutil import VIETNAM
 
@@ -103,7 +103,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
             first = handle.readline()
         except UnicodeDecodeError:
             raise DossierFileError(f"{path.name}: not UTF-8 (save it as 'CSV UTF-8')") from None
-        delimiter = max((",", ";", "\t"), key=first.count)
+        delimiter = csv_delimiter(first)
         handle.seek(0)  # utf-8-sig skips the BOM again, if there is one
         reader = csv.reader(handle, delimiter=delimiter)
         try:
