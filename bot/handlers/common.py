@@ -121,10 +121,10 @@ async def menu_button(update: Update, context: BotContext) -> None:
         await start_rating(update, context, user, None)
         return
     elif action == "complaint":
-        from bot.handlers.feedback import COMPLAINT
+        from bot.handlers.feedback import ask_complaint
 
-        await context.call(context.services.users.set_state, user.id, COMPLAINT, {"about": None})
-        reply = v.text(user.language, "complaint_prompt", about=None)
+        await ask_complaint(update, context, user, None)
+        return
     else:
         info = await context.call(context.services.catalog.info)
         reply = v.main_menu(user.language, info)

@@ -155,7 +155,13 @@ async def handle_text(update: Update, context: BotContext, user: UserView, text:
 async def complaint_command(update: Update, context: BotContext) -> None:
     """`/phananh [dossier or procedure code]`, or the menu: the next message is the complaint."""
     user = await current_user(update, context)
-    about = " ".join(context.args or []).strip() or None
+    await ask_complaint(update, context, user, " ".join(context.args or []).strip() or None)
+
+
+async def ask_complaint(
+    update: Update, context: BotContext, user: UserView, about: str | None
+) -> None:
+    """Ask for the complaint; the user's next message (text, photo or file) is it."""
     await context.call(context.services.users.set_state, user.id, COMPLAINT, {"about": about})
     await send(update, context, views(context).text(user.language, "complaint_prompt", about=about))
 

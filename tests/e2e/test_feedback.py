@@ -188,3 +188,12 @@ async def test_weekly_digest_reaches_managers_and_admins(fbot: BotHarness) -> No
     year, week, _ = datetime.now(VIETNAM).isocalendar()
     assert fbot.services is not None
     assert not claim_once(fbot.services.db, "weekly-digest", f"{year}-W{week:02d}")
+
+
+async def test_menu_complaint_button_asks_for_the_complaint(fbot: BotHarness) -> None:
+    citizen = fbot.user(308)
+    await citizen.send("/start")
+    prompt = (await citizen.press("📣 Phản ánh, kiến nghị"))[0]
+    assert prompt.plain.startswith("📣 Bạn gõ nội dung phản ánh, kiến nghị. Có thể gửi kèm")
+    filed = (await citizen.send("Quầy số 3 đóng cửa sớm"))[0]
+    assert filed.plain.startswith("✅ Đã nhận phản ánh của bạn. Mã số: PA-000001.")
