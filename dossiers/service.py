@@ -45,6 +45,7 @@ class DossierView:
     procedure_name: str | None
     agency: str | None
     level: str | None
+    field: str | None
     applicant: str | None
     status: Status
     status_label: str
@@ -183,19 +184,6 @@ class DossierService:
                 return None
             return self._view(dossier, True, utcnow()), event.previous_status
 
-    def details(self, code: str) -> dict[str, str | None]:
-        """Procedure, agency, level and field of a dossier, copied onto its ratings."""
-        with self.db.session() as session:
-            dossier = repository.get_dossier(session=session, code=normalize_code(code))
-            if dossier is None:
-                return {}
-            return {
-                "procedure_code": dossier.procedure_code,
-                "agency": dossier.agency,
-                "level": dossier.level,
-                "field": dossier.field,
-            }
-
     @staticmethod
     def _accessible(session: Session, user_id: int, code: str) -> tuple[Dossier, bool] | None:
         dossier = repository.get_dossier(session=session, code=normalize_code(code))
@@ -215,6 +203,7 @@ class DossierService:
             procedure_name=dossier.procedure_name,
             agency=dossier.agency,
             level=dossier.level,
+            field=dossier.field,
             applicant=mask_name(dossier.applicant),
             status=status,
             status_label=LABELS[status],

@@ -70,15 +70,18 @@ class RatingService:
         target = self.target(user_id, code)
         if isinstance(target, RatingRefusal):
             raise ValueError(f"dossier {code} cannot be rated: {target.value}")
-        details = self.dossiers.details(target.dossier.code) if target.dossier else {}
+        dossier = target.dossier
         with self.db.session() as session:
             rating = Rating(
                 user_id=user_id,
-                dossier_code=target.dossier.code if target.dossier else None,
+                dossier_code=dossier.code if dossier else None,
+                procedure_code=dossier.procedure_code if dossier else None,
+                agency=dossier.agency if dossier else None,
+                level=dossier.level if dossier else None,
+                field=dossier.field if dossier else None,
                 scale=scale,
                 criteria={k: v for k, v in (criteria or {}).items() if k in self.criteria},
                 comment=(comment or "").strip()[:2000] or None,
-                **details,
             )
             session.add(rating)
             session.flush()
