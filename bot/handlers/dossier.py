@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import Update
 
 from bot.context import BotContext
@@ -86,7 +88,7 @@ async def dossier_button(update: Update, context: BotContext) -> None:
         notice = context.services.messages.label(
             user.language, "subscribed" if action == "s" else "unsubscribed"
         )
-        reply = type(reply)(reply.text, reply.buttons, edit=True, notice=notice)
+        reply = replace(reply, notice=notice)
     await send(update, context, reply)
 
 
