@@ -20,7 +20,7 @@ def utf16_len(text: str) -> int:
 
 def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """Split `text` into parts no longer than `limit` UTF-16 units each, markup intact."""
-    if utf16_len(text) <= limit:
+    if len(text) * 2 <= limit or utf16_len(text) <= limit:
         return [text]
     parts: list[str] = []
     current = ""

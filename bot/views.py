@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from itertools import groupby
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from bot.replies import MAX_CALLBACK_BYTES, Button, Reply, grid, rows
 from catalog.browse import Facet, FacetKind, split_agencies
 from catalog.models import Procedure
+from catalog.reading import read_card
 from catalog.search import Confidence, Entry, SearchResult, base_name
 from catalog.service import CatalogInfo
 from checklist.service import ChecklistEntry
 from dossiers.service import DossierView, LookupResult, Outcome
 from messages import Messages
-from tthc.timeutil import utcnow
+from tthc.timeutil import utcnow, vietnam_today
 
 T = TypeVar("T")
 FACET_PAGE = 10
@@ -24,14 +24,19 @@ LIST_SHARE = 0.8  # a result list keeps hits scoring at least this share of the 
 SUGGESTION_SCORE = 0.5  # below this, a "none" reply suggests browsing instead
 
 SECTIONS = ("documents", "steps", "fees", "time", "ways", "legal", "result")
-SECTION_CODES = {"documents": "d", "steps": "s", "fees": "f", "time": "t", "ways": "w", "legal": "l", "result": "r"}  # fmt: skip
+SECTION_CODES = {"documents": "d", "steps": "s", "fees": "f", "time": "t", "ways": "w", "legal": "l", "result": "r", "notes": "n"}  # fmt: skip
 SECTION_BY_CODE = {v: k for k, v in SECTION_CODES.items()}
-DOCUMENT_DEFAULTS: dict[str, Any] = {
-    "case": None,
-    "originals": None,
-    "copies_count": None,
-    "form": None,
-}
+# Sections whose interpretation can be compared with the portal's own words; the raw view
+# of a section is its code in upper case ("F": the fee text as published).
+RAW_SECTIONS = ("documents", "steps", "fees", "time", "ways")
+
+
+def parse_section(code: str) -> tuple[str, bool] | None:
+    """(section, raw) from a callback's section code; None for an unknown code."""
+    section = SECTION_BY_CODE.get(code.lower())
+    if section is None or (code.isupper() and section not in RAW_SECTIONS):
+        return None
+    return section, code.isupper()
 
 
 class Views:
@@ -137,11 +142,13 @@ class Views:
         """
         suffix = f":{origin}" if origin else ""
         levels = [", ".join(v.levels) for v in variants if v.levels]
-        text = self.m.render(lang, "procedure_card", p=procedure, variants=levels)
+        facts = read_card(procedure, vietnam_today())
+        text = self.m.render(lang, "procedure_card", p=procedure, f=facts, variants=levels)
         label = self.m.label
+        shown = [s for s in SECTIONS if s != "result" or facts.result is not None]
         section_buttons = [
             Button(label(lang, f"section_{s}"), f"s:{procedure.code}:{SECTION_CODES[s]}{suffix}")
-            for s in SECTIONS
+            for s in shown
         ]
         variant_buttons = [
             Button(_caption(label(lang, "level_variant", level=", ".join(v.levels))), f"p:{v.code}")
@@ -154,6 +161,9 @@ class Views:
             section_buttons[5:7],
             variant_buttons,
             [Button(label(lang, "menu_dossier"), "m:dossier")] if dossiers else [],
+            [Button(label(lang, "portal_page"), url=procedure.source_url)]
+            if _is_web_link(procedure.source_url)
+            else [],
             [Button(label(lang, "share"), url=share_link(share_url, procedure.name))]
             if share_url
             else [],
@@ -165,23 +175,49 @@ class Views:
         return Reply(text, keyboard, edit=edit)
 
     def procedure_section(
-        self, lang: str, procedure: Procedure, section: str, origin: str | None = None
+        self,
+        lang: str,
+        procedure: Procedure,
+        section: str,
+        origin: str | None = None,
+        *,
+        raw: bool = False,
     ) -> Reply:
-        """One section of a procedure, replacing the card in place, with a way back."""
-        documents = [{**DOCUMENT_DEFAULTS, **d} for d in procedure.documents]
-        groups = [
-            {"case": case, "documents": list(docs)}
-            for case, docs in groupby(documents, key=lambda d: d["case"])
-        ]
-        text = self.m.render(lang, "procedure_section", p=procedure, section=section, groups=groups)
-        card = f"o:{origin}:{procedure.code}" if origin else f"p:{procedure.code}"
-        back = Button(self.m.label(lang, "back"), card)
-        checklist = (
-            [Button(self.m.label(lang, "checklist_open"), f"k:{procedure.code}:0")]
-            if section == "documents" and procedure.documents
+        """One section of a procedure, replacing the card in place, with a way back.
+
+        `raw` shows the section as the portal published it ("Xem nguyên văn").
+        """
+        facts = read_card(procedure, vietnam_today())
+        text = self.m.render(
+            lang,
+            "procedure_section",
+            p=procedure,
+            f=facts,
+            section="raw" if raw else section,
+            raw=section,
+        )
+        code = procedure.code
+        suffix = f":{origin}" if origin else ""
+        label = self.m.label
+        card = f"o:{origin}:{code}" if origin else f"p:{code}"
+        if raw or section == "notes":
+            parent = section if raw else "documents"
+            back = Button(label(lang, "back"), f"s:{code}:{SECTION_CODES[parent]}{suffix}")
+        else:
+            back = Button(label(lang, "back"), card)
+        extra: list[Button] = []
+        if section == "documents" and not raw:
+            if facts.documents.papers:
+                extra.append(Button(label(lang, "checklist_open"), f"k:{code}:0"))
+            if facts.documents.notes:
+                notes = label(lang, "section_notes", count=len(facts.documents.notes))
+                extra.append(Button(notes, f"s:{code}:n{suffix}"))
+        raw_button = (
+            [Button(label(lang, "raw_text"), f"s:{code}:{SECTION_CODES[section].upper()}{suffix}")]
+            if section in RAW_SECTIONS and not raw
             else []
         )
-        return Reply(text, rows(checklist, [back]), edit=True)
+        return Reply(text, rows(*grid(extra, 1), raw_button, [back]), edit=True)
 
     def checklist(
         self, lang: str, procedure: Procedure, entries: list[ChecklistEntry], page: int
@@ -348,6 +384,11 @@ class Views:
 def share_link(deep_link: str, title: str) -> str:
     """Telegram's share dialog for a deep link, with the procedure name as the message."""
     return "https://t.me/share/url?" + urlencode({"url": deep_link, "text": _caption(title, 120)})
+
+
+def _is_web_link(url: str | None) -> bool:
+    """Only http(s) links become buttons (Telegram rejects others, and so should we)."""
+    return bool(url) and str(url).startswith(("https://", "http://")) and len(str(url)) < 1024
 
 
 def _page(items: list[T], page: int, size: int) -> tuple[int, int, list[T]]:

@@ -8,6 +8,7 @@ no longer matches anything is reported as stale instead of opening the wrong lis
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -39,9 +40,18 @@ class Facet:
     count: int
 
 
+# Words that do not tell two fields apart: "Khoa học và Công nghệ" is "Khoa học công nghệ".
+_FACET_FILLER = {"va"}
+
+
+def facet_key(name: str) -> str:
+    """The folded name without filler words: spellings of one field share it."""
+    return " ".join(w for w in fold(name).split() if w not in _FACET_FILLER)
+
+
 def facet_id(name: str) -> str:
-    """Eight hex characters, stable for a name across restarts and imports."""
-    return short_id(name)
+    """Eight hex characters, stable for a name (and its other spellings) across imports."""
+    return short_id(facet_key(name))
 
 
 def split_agencies(agency: str | None) -> list[str]:
@@ -59,30 +69,35 @@ def facet_names(entry: Entry, kind: FacetKind) -> list[str]:
 
 
 def facets(entries: Iterable[Entry], kind: FacetKind) -> list[Facet]:
-    """Every facet of `kind`, in Vietnamese alphabetical order (diacritics ignored)."""
-    counts: dict[str, int] = {}
+    """Every facet of `kind`, in Vietnamese alphabetical order (diacritics ignored).
+
+    Spellings of one name ("Thi đua – Khen thưởng", "Thi đua khen thưởng") are one facet,
+    shown with its most used spelling.
+    """
+    spellings: dict[str, Counter[str]] = {}
     for entry in entries:
         for name in facet_names(entry, kind):
-            counts[name] = counts.get(name, 0) + 1
-    return sorted(
-        (Facet(facet_id(name), name, n) for name, n in counts.items()),
-        key=lambda f: (fold(f.name), f.name),
-    )
+            spellings.setdefault(facet_key(name), Counter())[name] += 1
+    found = [
+        Facet(facet_id(key), names.most_common(1)[0][0], names.total())
+        for key, names in spellings.items()
+    ]
+    return sorted(found, key=lambda f: (fold(f.name), f.name))
 
 
 def members(entries: Iterable[Entry], kind: FacetKind, id_: str) -> tuple[str, list[Entry]] | None:
     """The facet's name and its procedures (alphabetical), or None for an unknown id."""
-    name = None
+    names: Counter[str] = Counter()
     found: list[Entry] = []
     for entry in entries:
         for candidate in facet_names(entry, kind):
             if facet_id(candidate) == id_:
-                name = candidate
+                names[candidate] += 1
                 found.append(entry)
                 break
-    if name is None:
+    if not found:
         return None
-    return name, sorted(found, key=lambda e: (_sort_key(e.name), e.code))
+    return names.most_common(1)[0][0], sorted(found, key=lambda e: (_sort_key(e.name), e.code))
 
 
 def _sort_key(name: str) -> str:

@@ -131,14 +131,15 @@ def clean_document(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def clean_processing_time(value: str | None) -> tuple[str | None, float | None]:
-    """Published processing time, with working days when the unit says so."""
+    """Published processing time as published, with working days when the unit says so.
+
+    A bare number ("1") is kept as it is: the card reader finds its unit (catalog.reading).
+    """
     text = clean_text(value)
     if not text:
         return None, None
-    unitless = _UNITLESS.match(text)
-    if unitless:
-        return f"{unitless.group(1)} {UNITLESS_NOTE}", None
-    if text.endswith(UNITLESS_NOTE):
+    text = text.replace(f" {UNITLESS_NOTE}", "")  # written by earlier versions of this file
+    if _UNITLESS.match(text):
         return text, None
     days = _DAYS.match(text)
     if not days:
@@ -190,3 +191,25 @@ def clean_ways(values: list[Any], name: str, agency: str | None) -> list[dict[st
 def clean_list(values: list[Any] | None) -> list[str]:
     """A list of text items with bullets removed and empties dropped."""
     return [t for t in (clean_text(v) for v in values or []) if t]
+
+
+_STEP_MARKER = re.compile(r"^\s*([-+*•–·]+)\s*")
+
+
+def clean_steps(values: list[Any] | None) -> list[str]:
+    """Step lines with their bullets kept, in one spelling ("-", "+", "++").
+
+    The bullets say how deep a line is nested (catalog.reading.steps). Empty lines go.
+    """
+    out: list[str] = []
+    for value in values or []:
+        text = nfc(str(value)) if value is not None else ""
+        match = _STEP_MARKER.match(text)
+        if match:
+            marker = "+" * match.group(1).count("+") or "-"
+            body = text[match.end() :].strip()
+            if body:
+                out.append(f"{marker} {body}")
+        elif text.strip():
+            out.append(text.strip())
+    return out

@@ -317,9 +317,12 @@ def clean_record(
             problems.append(Problem(where, "documents", "must be a list of objects with a name"))
         else:
             rec["documents"] = [cleaning.clean_document(d) for d in docs if _text(d.get("name"))]
-    for key in ("steps", "legal_basis"):
-        if key in raw or not partial:
-            rec[key] = cleaning.clean_list(_as_list(raw.get(key), where, key, problems))
+    if "steps" in raw or not partial:
+        rec["steps"] = cleaning.clean_steps(_as_list(raw.get("steps"), where, "steps", problems))
+    if "legal_basis" in raw or not partial:
+        rec["legal_basis"] = cleaning.clean_list(
+            _as_list(raw.get("legal_basis"), where, "legal_basis", problems)
+        )
     for key in ("conditions", "result", "source_url"):
         if key in raw or not partial:
             rec[key] = cleaning.clean_text(_text(raw.get(key)))

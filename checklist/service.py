@@ -7,7 +7,6 @@ update lands in the same place.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -31,12 +30,16 @@ class ChecklistService:
         self.db = db
 
     def entries(
-        self, user_id: int, code: str, documents: list[dict[str, Any]]
+        self, user_id: int, code: str, papers: list[tuple[str, str]]
     ) -> list[ChecklistEntry]:
-        """The procedure's documents, in published order, with the citizen's ticks."""
+        """The procedure's papers (key, name), in display order, with the citizen's ticks.
+
+        Notes and headings of the published list are not papers and are not ticked
+        (catalog.reading.documents decides).
+        """
         with self.db.session() as session:
             checked = repository.checked_keys(session=session, user_id=user_id, code=code)
-        return [ChecklistEntry(d["key"], d["name"], d["key"] in checked) for d in documents]
+        return [ChecklistEntry(key, name, key in checked) for key, name in papers]
 
     def set(self, user_id: int, code: str, key: str, *, have: bool) -> None:
         """Record that the citizen has (or no longer has) one document."""

@@ -30,12 +30,14 @@ class Messages:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # templates ship with the code; no stat() per render
         )
         self.env.filters["vnd"] = format_vnd
         self.env.filters["num"] = format_number
         self.env.filters["date"] = format_date
         self.env.filters["datetime"] = format_datetime
         self.env.filters["time"] = format_time
+        self.env.filters["shorten"] = shorten
 
     def lang(self, language: str | None) -> str:
         """A supported language code, falling back to the default."""
@@ -57,8 +59,12 @@ class Messages:
         return unicodedata.normalize("NFC", str(macro(**context)).strip())
 
     def template_names(self) -> list[str]:
-        """Names of the HTML templates (used by the test that renders them all)."""
-        return sorted(p.stem for p in (TEMPLATE_DIR / self.default_language).glob("*.html"))
+        """Names of the HTML templates (used by the test that renders them all).
+
+        Files starting with "_" hold shared macros and are not rendered alone.
+        """
+        folder = TEMPLATE_DIR / self.default_language
+        return sorted(p.stem for p in folder.glob("*.html") if not p.stem.startswith("_"))
 
 
 def _squeeze_blank_lines(text: str) -> str:
@@ -68,6 +74,15 @@ def _squeeze_blank_lines(text: str) -> str:
         if line or (out and out[-1]):
             out.append(line)
     return "\n".join(out)
+
+
+def shorten(text: str, limit: int = 160) -> str:
+    """Cut long text at a word boundary with "…", never inside a word."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-(")
+    return cut + "…"
 
 
 def format_number(value: float | int) -> str:

@@ -7,6 +7,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.handlers.common import current_user, views
 from bot.sender import send
+from catalog.reading.documents import read_documents
 
 
 async def show_checklist(update: Update, context: BotContext) -> None:
@@ -20,11 +21,12 @@ async def show_checklist(update: Update, context: BotContext) -> None:
     if procedure is None:
         await send(update, context, v.text(user.language, "stale", menu=True))
         return
+    papers = [(p.key, p.name) for p in read_documents(procedure.documents).papers]
     if parts[0] == "c":
         key, have = parts[2], parts[4] == "1"
-        if key not in {d["key"] for d in procedure.documents}:  # list changed by an import
+        if key not in {k for k, _ in papers}:  # the list changed since (an import)
             await send(update, context, v.text(user.language, "stale", menu=True))
             return
         await context.call(services.checklists.set, user.id, code, key, have=have)
-    entries = await context.call(services.checklists.entries, user.id, code, procedure.documents)
+    entries = await context.call(services.checklists.entries, user.id, code, papers)
     await send(update, context, v.checklist(user.language, procedure, entries, page))

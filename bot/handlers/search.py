@@ -10,7 +10,7 @@ from bot.handlers import dossier, feedback
 from bot.handlers.common import current_user, views
 from bot.links import PROCEDURE_LINK, deep_link
 from bot.sender import send
-from bot.views import SECTION_BY_CODE
+from bot.views import parse_section
 from catalog.search import Confidence
 
 LIST_STATE = "list"
@@ -106,11 +106,14 @@ async def open_section(update: Update, context: BotContext) -> None:
     user = await current_user(update, context)
     data = update.callback_query.data if update.callback_query else None
     _, code, section_code, *origin = (data or "::").split(":")
-    section = SECTION_BY_CODE.get(section_code)
-    procedure = await context.call(context.services.catalog.get, code) if section else None
+    parsed = parse_section(section_code)
+    procedure = await context.call(context.services.catalog.get, code) if parsed else None
     v = views(context)
-    if procedure is None or section is None:
+    if procedure is None or parsed is None:
         await send(update, context, v.text(user.language, "stale", menu=True))
         return
-    reply = v.procedure_section(user.language, procedure, section, ":".join(origin) or None)
+    section, raw = parsed
+    reply = v.procedure_section(
+        user.language, procedure, section, ":".join(origin) or None, raw=raw
+    )
     await send(update, context, reply)

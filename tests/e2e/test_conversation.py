@@ -22,13 +22,14 @@ async def test_1_id_card_without_diacritics_to_documents(bot: BotHarness) -> Non
     citizen = bot.user(101)
     card = (await citizen.send("lam lai can cuoc"))[0]
     lines = card.plain.splitlines()
-    assert lines[:3] == [
-        "📋 Cấp lại thẻ căn cước",
-        "Mã: 1.014064 · Cấp xã",
-        "🏛 Cơ quan thực hiện: Công an cấp Xã",
-    ]
+    assert lines[:2] == ["📋 Cấp lại thẻ căn cước", "Mã: 1.014064 · Cấp xã"]
+    # The amount first (a temporary 50% rate runs to 31/12/2026), then days, then where.
+    assert lines[2].startswith("💰 Lệ phí: ") and "70.000 đồng" in lines[2]
+    assert lines[3:5] == ["⏱ Thời hạn: 7 ngày làm việc", "🏛 Cơ quan thực hiện: Công an cấp Xã"]
     assert "📮 Cách nộp: trực tiếp, trực tuyến (toàn trình), qua bưu chính công ích" in lines
-    assert "📄 Cần chuẩn bị 4 loại giấy tờ — bấm Hồ sơ cần chuẩn bị để xem." in lines
+    # The published list has 4 lines, one of them a note about the online form.
+    assert "📄 Giấy tờ: 3 loại — bấm Hồ sơ cần chuẩn bị." in lines
+    assert "📌 Kết quả: Thẻ căn cước" in lines
     assert lines[-1].startswith("Cập nhật ") and lines[-1].endswith(
         "Nguồn: Cổng Dịch vụ công quốc gia"
     )
@@ -36,6 +37,7 @@ async def test_1_id_card_without_diacritics_to_documents(bot: BotHarness) -> Non
         *CARD_BUTTONS,
         "Xem tại Cấp bộ",
         "Xem tại Cấp tỉnh",
+        "🔗 Xem trên Cổng Dịch vụ công",
         "📤 Chia sẻ thủ tục này",
         "🏠 Menu chính",
     ]
@@ -44,12 +46,24 @@ async def test_1_id_card_without_diacritics_to_documents(bot: BotHarness) -> Non
     assert documents.edited and documents.message_id == card.message_id
     doc_lines = documents.plain.splitlines()
     assert doc_lines[:2] == ["Cấp lại thẻ căn cước", "📄 Hồ sơ cần chuẩn bị"]
-    assert doc_lines[3].startswith(
-        "2. Phiếu đề nghị giải quyết thủ tục về căn cước (Mẫu DC02 ban hành kèm theo Thông tư "
+    assert doc_lines[2].startswith(
+        "1. Phiếu đề nghị giải quyết thủ tục về căn cước (Mẫu DC02 ban hành kèm theo Thông tư "
         "số 17/2024/TT-BCA của Bộ Công an) — 1 bản chính"
     )
-    assert [line[:2] for line in doc_lines[2:]] == ["1.", "2.", "3.", "4."]
-    assert documents.captions == ["☑️ Đánh dấu giấy tờ đã có", "⬅️ Quay lại"]
+    assert [line[:2] for line in doc_lines[2:5]] == ["1.", "2.", "3."]
+    assert "Phiếu này là biểu mẫu điện tử" not in documents.plain  # a note, not a paper
+    assert documents.captions == [
+        "☑️ Đánh dấu giấy tờ đã có",
+        "📝 Lưu ý (1)",
+        "📜 Xem nguyên văn",
+        "⬅️ Quay lại",
+    ]
+    notes = (await citizen.press("📝 Lưu ý (1)"))[0]
+    assert "• Phiếu này là biểu mẫu điện tử" in notes.plain
+    raw = (await citizen.press("⬅️ Quay lại"))[0]
+    raw = (await citizen.press("📜 Xem nguyên văn"))[0]
+    assert "1. Phiếu này là biểu mẫu điện tử" in raw.plain  # the published list, as is
+    await citizen.press("⬅️ Quay lại")
     back = (await citizen.press("⬅️ Quay lại"))[0]
     assert back.plain.startswith("📋 Cấp lại thẻ căn cước") and back.edited
 
@@ -106,9 +120,9 @@ async def test_4_browse_field_procedure_section_back(bot: BotHarness) -> None:
     ]
     fields = (await citizen.press("🗂 Theo lĩnh vực"))[0]
     assert fields.plain == (
-        "Chọn lĩnh vực (140 lĩnh vực, trang 1/14)\nSố trong ngoặc là số thủ tục."
+        "Chọn lĩnh vực (156 lĩnh vực, trang 1/16)\nSố trong ngoặc là số thủ tục."
     )
-    assert fields.captions[0] == "Bảo đảm an ninh hàng không (13)"
+    assert fields.captions[0] == "Báo chí (3)"
     assert fields.captions[-2:] == ["Trang sau ▶️", "⬅️ Quay lại"]
     page = await _page_with(citizen, fields, "Hộ tịch (")
     assert page.message_id == menu.message_id  # every step edits the same message
@@ -143,24 +157,24 @@ async def test_5_checklist_ticks_survive_a_restart(bot: BotHarness) -> None:
     checklist = (await citizen.press("☑️ Đánh dấu giấy tờ đã có"))[0]
     assert checklist.plain.splitlines()[:2] == [
         "☑️ Giấy tờ đã có — Cấp lại thẻ căn cước",
-        "Bạn đã có 0/4 giấy tờ.",
+        "Bạn đã có 0/3 giấy tờ.",
     ]
-    assert checklist.captions == ["⬜ 1", "⬜ 2", "⬜ 3", "⬜ 4", "⬅️ Quay lại"]
+    assert checklist.captions == ["⬜ 1", "⬜ 2", "⬜ 3", "⬅️ Quay lại"]
     await citizen.press("⬜ 1")
     ticked = (await citizen.press("⬜ 3"))[0]
-    assert "Bạn đã có 2/4 giấy tờ." in ticked.plain
-    assert "Còn thiếu trên trang này: 2, 4." in ticked.plain
-    # A double press of the same (now stale) button sets the same state: still 2/4.
+    assert "Bạn đã có 2/3 giấy tờ." in ticked.plain
+    assert "Còn thiếu trên trang này: 2." in ticked.plain
+    # A double press of the same (now stale) button sets the same state: still 2/3.
     await citizen.press_data(checklist.button("⬜ 3")["callback_data"], ticked)
     await bot.restart()
     citizen = bot.user(105)
     await citizen.send("lam lai can cuoc")
     await citizen.press("📄 Hồ sơ cần chuẩn bị")
     again = (await citizen.press("☑️ Đánh dấu giấy tờ đã có"))[0]
-    assert again.captions == ["✅ 1", "⬜ 2", "✅ 3", "⬜ 4", "⬅️ Quay lại"]
-    assert "Bạn đã có 2/4 giấy tờ." in again.plain
+    assert again.captions == ["✅ 1", "⬜ 2", "✅ 3", "⬅️ Quay lại"]
+    assert "Bạn đã có 2/3 giấy tờ." in again.plain
     unticked = (await citizen.press("✅ 1"))[0]
-    assert "Bạn đã có 1/4 giấy tờ." in unticked.plain
+    assert "Bạn đã có 1/3 giấy tờ." in unticked.plain
 
 
 async def test_6_deep_link_opens_a_card_and_the_card_shares_it(bot: BotHarness) -> None:
@@ -204,16 +218,20 @@ async def test_8_english_ui(bot: BotHarness) -> None:
     menu = (await citizen.send("/start"))[0]
     assert menu.plain.startswith("👋 Hello Lan!")
     card = (await citizen.send("lam lai can cuoc"))[0]
-    assert card.plain.splitlines()[:3] == [
-        "📋 Cấp lại thẻ căn cước",
-        "Code: 1.014064 · Cấp xã",
-        "🏛 Handled by: Công an cấp Xã",
-    ]
+    lines = card.plain.splitlines()
+    assert lines[:2] == ["📋 Cấp lại thẻ căn cước", "Code: 1.014064 · Cấp xã"]
+    assert "⏱ Processing time: 7 working days" in lines
+    assert "🏛 Handled by: Công an cấp Xã" in lines
     assert card.captions[:3] == ["📄 Documents to bring", "🪜 Steps", "💰 Fees"]
     documents = (await citizen.press("📄 Documents to bring"))[0]
-    assert documents.captions == ["☑️ Tick the documents I have", "⬅️ Back"]
+    assert documents.captions == [
+        "☑️ Tick the documents I have",
+        "📝 Notes (1)",
+        "📜 Original text",
+        "⬅️ Back",
+    ]
     checklist = (await citizen.press("☑️ Tick the documents I have"))[0]
-    assert "You have 0/4 documents." in checklist.plain
+    assert "You have 0/3 documents." in checklist.plain
 
 
 async def test_markup_and_emoji_are_safe(bot: BotHarness) -> None:

@@ -70,3 +70,22 @@ def test_evaluation_set_accuracy(index: SearchIndex) -> None:
 # The targets; measured 91.6% / 97.3% (make bench).
 TOP1_FLOOR = 0.90
 TOP3_FLOOR = 0.97
+
+
+def test_browse_merges_spellings_of_one_field() -> None:
+    from catalog.browse import FacetKind, facets, members
+
+    entries = [
+        Entry("1", "A", "Thi đua – Khen thưởng"),
+        Entry("2", "B", "Thi đua khen thưởng"),
+        Entry("3", "C", "Thi đua – Khen thưởng"),
+        Entry("4", "D", "Khoa học và Công nghệ"),
+        Entry("5", "E", "Khoa học công nghệ"),
+    ]
+    found = facets(entries, FacetKind.FIELD)
+    assert [(f.name, f.count) for f in found] == [
+        ("Khoa học và Công nghệ", 2),  # a tie: the first spelling met
+        ("Thi đua – Khen thưởng", 3),
+    ]
+    name, listed = members(entries, FacetKind.FIELD, found[1].id)  # type: ignore[misc]
+    assert name == "Thi đua – Khen thưởng" and [e.code for e in listed] == ["1", "2", "3"]

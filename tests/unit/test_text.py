@@ -17,6 +17,7 @@ from catalog.cleaning import (
     split_glued_form,
 )
 from catalog.normalize import fold
+from catalog.reading import read_card
 from dossiers.models import Dossier
 from dossiers.service import DossierService
 from dossiers.status import Status
@@ -59,7 +60,8 @@ def test_split_cuts_a_single_huge_word() -> None:
 
 def test_cleaning_repairs_portal_defects() -> None:
     assert parse_copies("20261 bản chính,1 bản sao") == (1, 1, "1 bản chính, 1 bản sao")
-    assert clean_processing_time("1") == ("1 (cổng Dịch vụ công không ghi đơn vị)", None)
+    assert clean_processing_time("1") == ("1", None)  # the card reader finds the unit
+    assert clean_processing_time("1 (cổng Dịch vụ công không ghi đơn vị)") == ("1", None)
     assert clean_processing_time("5 Ngày làm việc") == ("5 ngày làm việc", 5.0)
     assert clean_fees("20,000 VNĐ(Theo khoản 1)") == ("20.000 đồng (Theo khoản 1)", [20000])
     name, form = split_glued_form(
@@ -113,6 +115,7 @@ def test_every_template_renders_in_every_language() -> None:
         legal_basis=["Luật Hộ tịch"],
         result=None,
         conditions=None,
+        source_url=None,
         updated_at=datetime(2026, 1, 2, tzinfo=UTC),
     )
     context = {
@@ -151,6 +154,8 @@ def test_every_template_renders_in_every_language() -> None:
         "ticket": "PA-000001",
         "about": "1.000656",
         "p": procedure,
+        "f": read_card(procedure, date(2026, 1, 2)),
+        "raw": "documents",
         "variants": ["Cấp tỉnh"],
         "section": "documents",
         "code": "9.999<>",
