@@ -35,6 +35,15 @@ class Status(IntEnum):
         return self in (Status.DONE, Status.RETURNED)
 
     @property
+    def paused(self) -> bool:
+        """Whether the processing clock stands still in this state.
+
+        It does while the citizen supplements papers or pays, and while processing is
+        suspended (Nghị định 61/2018/NĐ-CP, as amended).
+        """
+        return self in (Status.NEEDS_DOCUMENTS, Status.NEEDS_PAYMENT, Status.STOPPED)
+
+    @property
     def closed(self) -> bool:
         """Nothing more will happen to the dossier."""
         return self in (Status.REJECTED, Status.WITHDRAWN, Status.RETURNED)
@@ -69,6 +78,8 @@ class Timeliness(StrEnum):
     LATE = "late"  # trễ hạn
     IN_TIME = "in_time"  # in progress, due date not passed
     OVERDUE = "overdue"  # in progress, due date passed
+    PAUSED = "paused"  # waiting for the citizen (papers, payment) or suspended: no clock
+    NOT_STARTED = "not_started"  # registered online, not yet accepted: no clock yet
     UNKNOWN = "unknown"
 
 
@@ -85,7 +96,8 @@ def deadline(
 ) -> Deadline:
     """Early / on time / late for finished dossiers; days left or overdue for open ones.
 
-    "On time" means finished on the due day itself (one-stop reports count by day).
+    "On time" means finished on the due day itself (one-stop reports count by day). A
+    paused dossier and one not yet accepted have no running clock, so no days overdue.
     """
     if due_at is None:
         return Deadline(Timeliness.UNKNOWN, None)
@@ -97,6 +109,10 @@ def deadline(
         return Deadline(Timeliness.ON_TIME if diff == 0 else Timeliness.LATE, diff)
     if status.closed:
         return Deadline(Timeliness.UNKNOWN, None)
+    if status.paused:
+        return Deadline(Timeliness.PAUSED, None)
+    if status is Status.REGISTERED:
+        return Deadline(Timeliness.NOT_STARTED, None)
     left = (due_day - now.astimezone(VIETNAM).date()).days
     if left >= 0:
         return Deadline(Timeliness.IN_TIME, left)
