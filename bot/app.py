@@ -37,6 +37,7 @@ COMMANDS = {
         ("start", "Menu chính"),
         ("help", "Hướng dẫn"),
         ("hoso", "Tra cứu hồ sơ theo mã"),
+        ("theodoi", "Theo dõi hồ sơ, báo khi có thay đổi"),
         ("huy_theo_doi", "Huỷ theo dõi hồ sơ"),
         ("danhgia", "Đánh giá mức độ hài lòng"),
         ("phananh", "Gửi phản ánh, kiến nghị"),
@@ -47,6 +48,7 @@ COMMANDS = {
         ("start", "Main menu"),
         ("help", "Help"),
         ("hoso", "Check a dossier by its code"),
+        ("theodoi", "Follow a dossier: get told when it changes"),
         ("huy_theo_doi", "Stop dossier notifications"),
         ("danhgia", "Rate the service"),
         ("phananh", "Send feedback or a complaint"),
@@ -114,6 +116,7 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
     application.add_handler(CommandHandler("cancel", common.cancel))
     application.add_handler(CommandHandler("lang", common.language))
     application.add_handler(CommandHandler("hoso", dossier.hoso_command))
+    application.add_handler(CommandHandler("theodoi", dossier.follow_command))
     application.add_handler(CommandHandler("huy_theo_doi", dossier.unsubscribe_command))
     application.add_handler(CommandHandler("danhgia", feedback.rate_command))
     application.add_handler(CommandHandler("phananh", feedback.complaint_command))
@@ -142,7 +145,7 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
         CallbackQueryHandler(search.open_procedure, pattern=r"^[pr]:[\w.\-]{1,32}$")
     )
     code = r"[\w.\-]{1,32}"
-    origin = r"[fal]:[0-9a-f]{8}:\d{1,4}"
+    origin = r"[falq]:[0-9a-f]{8}:\d{1,4}"
     application.add_handler(
         CallbackQueryHandler(search.open_section, pattern=rf"^s:{code}:\w(:{origin})?$")
     )
@@ -152,6 +155,9 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
     )
     application.add_handler(
         CallbackQueryHandler(browse.open_from_list, pattern=rf"^o:{origin}:{code}$")
+    )
+    application.add_handler(
+        CallbackQueryHandler(search.back_to_list, pattern=r"^bq:[0-9a-f]{8}:\d{1,4}$")
     )
     application.add_handler(
         CallbackQueryHandler(
@@ -168,6 +174,7 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
     application.add_handler(
         CallbackQueryHandler(feedback.rating_button, pattern=r"^g:(l:\d|c:\d{1,2}:\d|m|s|x)$")
     )
+    application.add_handler(CallbackQueryHandler(feedback.complaint_button, pattern=r"^pa:[sex]$"))
     application.add_handler(CallbackQueryHandler(common.stale_button))
     application.add_error_handler(common.on_error)  # type: ignore[arg-type]
 

@@ -65,3 +65,20 @@ class FeedbackViews:
             ],
         )
         return Reply(text, keyboard, edit=edit)
+
+    def complaint_draft(self, lang: str, draft: dict[str, Any]) -> Reply:
+        """The complaint as it will be filed, with Gửi / Sửa / Hủy."""
+        attachment = draft.get("attachment")
+        text = self.m.render(
+            lang,
+            "complaint_confirm",
+            about=draft.get("about"),
+            text=draft["text"],
+            attachment=attachment[0] if attachment else None,
+        )
+        label = self.m.label
+        keyboard = rows(
+            [Button(label(lang, "complaint_send"), "pa:s")],
+            [Button(label(lang, "complaint_edit"), "pa:e"), Button(label(lang, "cancel"), "pa:x")],
+        )
+        return Reply(text, keyboard)

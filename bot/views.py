@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 from bot.replies import MAX_CALLBACK_BYTES, Button, Reply, grid, rows
 from catalog.browse import Facet, FacetKind, split_agencies
 from catalog.models import Procedure
+from catalog.normalize import short_id
 from catalog.reading import read_card
-from catalog.search import Confidence, Entry, SearchResult, base_name
+from catalog.search import Confidence, Entry, Hit, SearchResult, base_name
 from catalog.service import CatalogInfo
 from checklist.service import ChecklistEntry
 from dossiers.service import DossierView, LookupResult, Outcome
@@ -90,12 +91,15 @@ class Views:
         """A numbered list to choose from (ambiguous), or the no-match reply.
 
         The text names each procedure in full with its level and agency (long official
-        names often differ only near the end); buttons carry the number and the start.
+        names often differ only near the end); buttons carry the number and the start,
+        made distinct with the level, then the agency, then the code when starts match.
+        A pick from a list opens the card in place of the list, with a way back to it.
         Lists keep only hits near the best one; a no-match reply suggests procedures only
         when they are plausibly related, and always offers browsing.
         """
         best = result.best.score if result.best else 0.0
-        if result.confidence is Confidence.AMBIGUOUS:
+        ambiguous = result.confidence is Confidence.AMBIGUOUS
+        if ambiguous:
             hits = [h for h in result.hits if h.score >= best * LIST_SHARE]
         else:
             hits = [h for h in result.hits if h.score >= SUGGESTION_SCORE]
@@ -107,16 +111,17 @@ class Views:
             }
             for h in hits
         ]
-        template = "search_list" if result.confidence is Confidence.AMBIGUOUS else "search_none"
+        template = "search_list" if ambiguous else "search_none"
         text = self.m.render(lang, template, query=_short(result.query), items=items)
+        origin = f"q:{list_id(result.normalized)}:0"
         buttons = [
             (
                 Button(
-                    self.m.label(lang, "hit", number=n, name=_caption(base_name(h.name), 44)),
-                    f"r:{h.code}",
+                    self.m.label(lang, "hit", number=n, name=caption),
+                    f"o:{origin}:{h.code}" if ambiguous else f"r:{h.code}",
                 ),
             )
-            for n, h in enumerate(hits, start=1)
+            for n, (h, caption) in enumerate(zip(hits, distinct_captions(hits), strict=True), 1)
         ]
         if result.confidence is Confidence.NONE:
             buttons.append((Button(self.m.label(lang, "menu_browse"), "m:browse"),))
@@ -266,10 +271,11 @@ class Views:
         template = {
             Outcome.NEED_SECRET: "dossier_secret_prompt",
             Outcome.WRONG_SECRET: "dossier_secret_wrong",
-            Outcome.NOT_FOUND: "dossier_unknown",
             Outcome.MALFORMED: "dossier_malformed",
         }[o]
-        return self.text(lang, template, code=result.code, example=example)
+        return self.text(
+            lang, template, code=result.code, example=example, left=result.attempts_left
+        )
 
     def dossier_status(self, lang: str, dossier: DossierView, *, edit: bool = False) -> Reply:
         """Status, meaning, next step and dates, with follow/refresh buttons."""
@@ -379,6 +385,40 @@ class Views:
         if page + 1 < pages:
             buttons.append(Button(self.m.label(lang, "next"), f"{prefix}{page + 1}"))
         return buttons
+
+
+def list_id(normalized: str) -> str:
+    """The id of a result list in callback data: the same question gives the same list."""
+    return short_id(normalized)
+
+
+def distinct_captions(hits: list[Hit], width: int = 44) -> list[str]:
+    """Button captions for hits, never two alike: level, then agency, then code added.
+
+    Three levels of "Cấp lại thẻ căn cước" become "… · Cấp xã", "… · Cấp tỉnh", "… · Cấp bộ".
+    """
+    names = [base_name(h.name) for h in hits]
+    extras: list[list[str]] = [[] for _ in hits]
+    qualifiers = (
+        lambda h: ", ".join(h.levels),
+        lambda h: split_agencies(h.agency)[0] if split_agencies(h.agency) else "",
+        lambda h: h.code,
+    )
+
+    def render(i: int) -> str:
+        suffix = "".join(f" · {e}" for e in extras[i] if e)
+        return _caption(names[i], max(12, width - len(suffix))) + suffix
+
+    captions = [render(i) for i in range(len(hits))]
+    for qualifier in qualifiers:
+        clashes = {c for c in captions if captions.count(c) > 1}
+        if not clashes:
+            break
+        for i, hit in enumerate(hits):
+            if captions[i] in clashes:
+                extras[i].append(qualifier(hit))
+        captions = [render(i) for i in range(len(hits))]
+    return captions
 
 
 def share_link(deep_link: str, title: str) -> str:

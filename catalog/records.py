@@ -316,7 +316,8 @@ def clean_record(
         if not isinstance(docs, list) or not all(isinstance(d, dict) for d in docs):
             problems.append(Problem(where, "documents", "must be a list of objects with a name"))
         else:
-            rec["documents"] = [cleaning.clean_document(d) for d in docs if _text(d.get("name"))]
+            cleaned = (cleaning.clean_document(d) for d in docs if _text(d.get("name")))
+            rec["documents"] = [d for d in cleaned if d["name"]]  # a bare "-" is no document
     if "steps" in raw or not partial:
         rec["steps"] = cleaning.clean_steps(_as_list(raw.get("steps"), where, "steps", problems))
     if "legal_basis" in raw or not partial:

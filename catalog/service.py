@@ -21,6 +21,7 @@ from sqlmodel import Session
 from catalog import browse, repository
 from catalog.browse import Facet, FacetKind
 from catalog.bundled import bundled_catalog, bundled_synonyms
+from catalog.chitchat import redact
 from catalog.importer import CatalogDiff, apply_import
 from catalog.models import Procedure, UnansweredQuery
 from catalog.normalize import fold, nfc
@@ -110,7 +111,12 @@ class CatalogService:
         return self.index().level_variants(code)
 
     def record_unanswered(self, *, kind: str, query: str, normalized: str) -> None:
-        """Log a question the catalogue did not answer ("none"), or a list left unused ("abandoned")."""
+        """Log a question the catalogue did not answer ("none"), or a list left unused ("abandoned").
+
+        Phone, ID and account numbers and e-mail addresses are removed first: staff read
+        this log, and citizens type their numbers into the chat.
+        """
+        query, normalized = redact(query), redact(normalized)
         normalized = (normalized or query.strip().lower())[:500]
         with self.db.session() as session:
             repository.record_unanswered(

@@ -73,14 +73,25 @@ class DossierAccess(SQLModel, table=True):
     granted_at: datetime = Field(default_factory=utcnow)
 
 
-class LookupFailure(SQLModel, table=True):
-    """A failed lookup (unknown code or wrong secret), counted for rate limiting."""
+class LookupAttempt(SQLModel, table=True):
+    """One lookup of a code the user could not yet see, or one wrong check-digit answer.
 
-    __tablename__ = "lookup_failure"
-    __table_args__ = (Index("ix_lookup_failure_user_at", "user_id", "at"),)
+    Counted per user (a lookup budget and a wrong-answer limit) and per dossier code (a
+    wrong-answer limit shared by all users), so guessing codes or digits is slow whether
+    one account or many do it. The code is stored as a keyed hash: the table does not
+    list the receipt numbers people tried.
+    """
+
+    __tablename__ = "lookup_attempt"
+    __table_args__ = (
+        Index("ix_lookup_attempt_user_at", "user_id", "at"),
+        Index("ix_lookup_attempt_code_at", "code_hash", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    code_hash: str = Field(max_length=32)
+    kind: str = Field(max_length=16)  # "lookup" | "wrong_secret"
     at: datetime = Field(default_factory=utcnow)
 
 

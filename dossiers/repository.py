@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
-from dossiers.models import Dossier, DossierAccess, DossierEvent, LookupFailure, OutboxMessage
+from dossiers.models import Dossier, DossierAccess, DossierEvent, LookupAttempt, OutboxMessage
 
 
 def get_dossier(*, session: Session, code: str) -> Dossier | None:
@@ -45,21 +45,29 @@ def unsubscribe_all(*, session: Session, user_id: int) -> int:
     return int(result.rowcount or 0)
 
 
-def count_failures(
-    *, session: Session, user_id: int, since: datetime
+def count_attempts(
+    *,
+    session: Session,
+    kind: str,
+    since: datetime,
+    user_id: int | None = None,
+    code_hash: str | None = None,
 ) -> tuple[int, datetime | None]:
-    """Failed lookups since `since`, and the oldest of them."""
-    count, oldest = session.exec(
-        select(func.count(), func.min(LookupFailure.at)).where(
-            LookupFailure.user_id == user_id, LookupFailure.at >= since
-        )
-    ).one()
+    """Attempts of `kind` since `since` by a user or on a code, and the oldest of them."""
+    query = select(func.count(), func.min(LookupAttempt.at)).where(
+        LookupAttempt.kind == kind, LookupAttempt.at >= since
+    )
+    if user_id is not None:
+        query = query.where(LookupAttempt.user_id == user_id)
+    if code_hash is not None:
+        query = query.where(LookupAttempt.code_hash == code_hash)
+    count, oldest = session.exec(query).one()
     return int(count), oldest
 
 
-def add_failure(*, session: Session, user_id: int, at: datetime) -> None:
-    """Count one failed lookup."""
-    session.add(LookupFailure(user_id=user_id, at=at))
+def add_attempt(*, session: Session, user_id: int, code_hash: str, kind: str, at: datetime) -> None:
+    """Count one lookup or one wrong answer."""
+    session.add(LookupAttempt(user_id=user_id, code_hash=code_hash, kind=kind, at=at))
 
 
 def history(*, session: Session, dossier_id: int) -> list[DossierEvent]:

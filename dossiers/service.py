@@ -1,8 +1,16 @@
 """Dossier lookup for citizens, with the secret check, rate limiting and subscriptions.
 
-Failed lookups (unknown code, wrong check digits) are counted in the database per user,
-so the limit holds across restarts and bot instances; a malformed code is not a guess and
-is not counted.
+Guessing receipt codes must not reveal dossiers, nor even which codes exist. So:
+
+- every lookup of a code the user cannot see yet counts toward a per-user budget, found
+  or not (a malformed code is not a guess and does not count);
+- an unknown code asks for the check digits exactly as a protected one does, and the
+  answer is the same "code or digits wrong": existence shows only with the right digits;
+- wrong check digits are limited per user and per dossier code (across all users).
+
+Counts live in the database, so limits hold across restarts and bot instances. A
+dossier exported without a phone or ID number has no check digits and is shown to
+whoever has its code: the one-stop export decides how private a dossier is.
 """
 
 from __future__ import annotations
@@ -29,9 +37,8 @@ class Outcome(StrEnum):
     """How a lookup ended."""
 
     FOUND = "found"
-    NEED_SECRET = "need_secret"
-    WRONG_SECRET = "wrong_secret"
-    NOT_FOUND = "not_found"
+    NEED_SECRET = "need_secret"  # protected, or unknown: the two look the same
+    WRONG_SECRET = "wrong_secret"  # wrong digits, or no such dossier
     MALFORMED = "malformed"
     LIMITED = "limited"
 
@@ -66,6 +73,7 @@ class LookupResult:
     code: str
     dossier: DossierView | None = None
     retry_at: datetime | None = None
+    attempts_left: int | None = None  # after a wrong answer: how many more are allowed
 
 
 def mask_name(name: str | None) -> str | None:
@@ -91,12 +99,16 @@ class DossierService:
         code_pattern: str,
         max_failures: int,
         window: timedelta,
+        budget: int = 10,
+        max_failures_per_dossier: int = 5,
     ) -> None:
         self.db = db
         self.key = key
         self.code_re = re.compile(code_pattern)
         self.max_failures = max_failures
         self.window = window
+        self.budget = budget
+        self.max_failures_per_dossier = max_failures_per_dossier
 
     def available(self) -> bool:
         """Whether statuses have been published, so the bot may offer dossier lookup."""
@@ -110,38 +122,83 @@ class DossierService:
     def lookup(
         self, user_id: int, text: str, *, secret: str | None = None, now: datetime | None = None
     ) -> LookupResult:
-        """Find a dossier for a citizen, asking for the check digits when it has them."""
+        """Find a dossier for a citizen, asking for the check digits when it has them.
+
+        The first call for a code (no `secret`) spends one unit of the user's budget; the
+        call with the digits spends none unless they are wrong.
+        """
         now = now or utcnow()
         code = normalize_code(text)
         if not self.code_re.match(code):
             return LookupResult(Outcome.MALFORMED, code[:80])
+        since = now - self.window
+        tag = self._code_tag(code)
         with self.db.session() as session:
-            failures, oldest = repository.count_failures(
-                session=session, user_id=user_id, since=now - self.window
-            )
-            if failures >= self.max_failures:
-                retry = (oldest or now) + self.window
-                return LookupResult(Outcome.LIMITED, code, retry_at=retry)
             dossier = repository.get_dossier(session=session, code=code)
-            if dossier is None:
-                repository.add_failure(session=session, user_id=user_id, at=now)
-                return LookupResult(Outcome.NOT_FOUND, code)
-            assert dossier.id is not None
-            access = repository.get_access(session=session, user_id=user_id, dossier_id=dossier.id)
-            if access is None and dossier.secret_hash:
-                if secret is None:
+            access = (
+                repository.get_access(session=session, user_id=user_id, dossier_id=dossier.id)
+                if dossier is not None and dossier.id is not None
+                else None
+            )
+            if dossier is not None and access is not None:  # seen before: no question
+                return LookupResult(
+                    Outcome.FOUND, code, self._view(dossier, access.subscribed, now)
+                )
+            left, retry = self._answers_left(session, user_id, tag, since, now)
+            if left <= 0:
+                return LookupResult(Outcome.LIMITED, code, retry_at=retry)
+            if secret is None:
+                used, oldest = repository.count_attempts(
+                    session=session, kind="lookup", user_id=user_id, since=since
+                )
+                if used >= self.budget:
+                    return LookupResult(
+                        Outcome.LIMITED, code, retry_at=(oldest or now) + self.window
+                    )
+                repository.add_attempt(
+                    session=session, user_id=user_id, code_hash=tag, kind="lookup", at=now
+                )
+                if dossier is None or dossier.secret_hash:
                     return LookupResult(Outcome.NEED_SECRET, code)
-                expected = secret_hash(self.key, code, secret.strip())
-                if not (
-                    SECRET_RE.match(secret.strip())
-                    and hmac.compare_digest(expected, dossier.secret_hash)
+            else:
+                digits = "".join(secret.split())
+                if (
+                    dossier is None
+                    or not dossier.secret_hash
+                    or not SECRET_RE.match(digits)
+                    or not hmac.compare_digest(
+                        secret_hash(self.key, code, digits), dossier.secret_hash
+                    )
                 ):
-                    repository.add_failure(session=session, user_id=user_id, at=now)
-                    return LookupResult(Outcome.WRONG_SECRET, code)
+                    repository.add_attempt(
+                        session=session, user_id=user_id, code_hash=tag, kind="wrong_secret", at=now
+                    )
+                    if left - 1 <= 0:
+                        return LookupResult(Outcome.LIMITED, code, retry_at=now + self.window)
+                    return LookupResult(Outcome.WRONG_SECRET, code, attempts_left=left - 1)
+            assert dossier is not None and dossier.id is not None
             access = repository.grant_access(
                 session=session, user_id=user_id, dossier_id=dossier.id
             )
             return LookupResult(Outcome.FOUND, code, self._view(dossier, access.subscribed, now))
+
+    def _answers_left(
+        self, session: Session, user_id: int, tag: str, since: datetime, now: datetime
+    ) -> tuple[int, datetime]:
+        """Wrong answers still allowed (the smaller of the user's and the dossier's limit)."""
+        by_user, user_oldest = repository.count_attempts(
+            session=session, kind="wrong_secret", user_id=user_id, since=since
+        )
+        on_code, code_oldest = repository.count_attempts(
+            session=session, kind="wrong_secret", code_hash=tag, since=since
+        )
+        left = min(self.max_failures - by_user, self.max_failures_per_dossier - on_code)
+        oldest = min((t for t in (user_oldest, code_oldest) if t is not None), default=now)
+        return left, oldest + self.window
+
+    def _code_tag(self, code: str) -> str:
+        """A keyed hash of a receipt code: attempts are counted per code without storing it."""
+        return hmac.new(self.key, f"code:{code}".encode(), "sha256").hexdigest()[:32]
 
     def view(self, user_id: int, code: str, *, now: datetime | None = None) -> DossierView | None:
         """The dossier for a user who already looked it up (buttons); None otherwise."""

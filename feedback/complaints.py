@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlmodel import col, select
 
@@ -12,6 +13,20 @@ from tthc.db import Database
 from tthc.timeutil import utcnow
 
 TICKET = re.compile(r"^PA-?(\d{1,9})$", re.IGNORECASE)
+
+
+def answer_due(filed: date, working_days: int) -> date:
+    """The day an answer is due: `working_days` after filing, Saturdays and Sundays skipped.
+
+    Public holidays are not known here; the receipt says "working days" for that reason.
+    """
+    day = filed
+    left = working_days
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
 
 
 def ticket(complaint_id: int) -> str:

@@ -44,7 +44,11 @@ class Settings(BaseSettings):
     dossier_code_example: str = "000.00.20.H56-240527-0001"
     dossier_columns: dict[str, str] = Field(default_factory=dict)
     secret_key: SecretStr = SecretStr("dev-only-secret-change-me")
+    # Lookups of codes a user cannot see yet (found or not), wrong check digits per user
+    # and per dossier (all users together), all per window.
+    lookup_budget: int = Field(default=10, ge=1)
     lookup_max_failures: int = Field(default=5, ge=1)
+    lookup_max_failures_per_dossier: int = Field(default=5, ge=1)
     lookup_window_minutes: float = Field(default=15, gt=0)
     outbox_interval_seconds: float = Field(default=5, gt=0)
     outbox_retry_seconds: float = Field(default=10, gt=0)
@@ -59,6 +63,8 @@ class Settings(BaseSettings):
         "Số lần phải đi lại",
         "Kết quả đúng quy định",
     ]
+    # Working days within which staff answer a complaint (told to the citizen on filing).
+    complaint_answer_days: int = Field(default=10, ge=1, le=90)
     digest_weekday: int = Field(default=0, ge=0, le=6)  # 0 = Monday
     digest_time: str = Field(default="08:00", pattern=r"^\d{2}:\d{2}$")
 

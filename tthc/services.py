@@ -57,6 +57,8 @@ def build_services(settings: Settings, *, db: Database | None = None) -> Service
         code_pattern=settings.dossier_code_pattern,
         max_failures=settings.lookup_max_failures,
         window=timedelta(minutes=settings.lookup_window_minutes),
+        budget=settings.lookup_budget,
+        max_failures_per_dossier=settings.lookup_max_failures_per_dossier,
     )
     return Services(
         settings=settings,

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.handlers.common import current_user, views
-from bot.handlers.search import show_card
+from bot.handlers.search import SEARCH_LIST, mark_picked, show_card
 from bot.sender import send
 from bot.views import FACET_PAGE
 from catalog.browse import FacetKind
@@ -56,9 +56,14 @@ async def facet_members(update: Update, context: BotContext) -> None:
 
 
 async def open_from_list(update: Update, context: BotContext) -> None:
-    """`o:<kind>:<facet id>:<page>:<code>`: a card with a way back to the list it came from."""
+    """`o:<kind>:<list id>:<page>:<code>`: a card with a way back to the list it came from.
+
+    The list is a browse page (kinds f, a, l) or a search result list (q).
+    """
     user = await current_user(update, context)
     _, kind, facet_id, page, code = _parts(update)
+    if kind == SEARCH_LIST:
+        await mark_picked(context, user, code)
     await show_card(
         update, context, code, user.language, edit=True, origin=f"{kind}:{facet_id}:{page}"
     )

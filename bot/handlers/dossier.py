@@ -1,8 +1,17 @@
-"""Dossier status by receipt code: /hoso, the menu, a pasted code, a deep link; following."""
+"""Dossier status by receipt code: /hoso, /theodoi, the menu, a pasted code, a deep link.
+
+A lookup carries the citizen's intent (see it, follow it, rate it, complain about it)
+through the check-digit question, so the answer to the digits does what was asked.
+A wrong answer can be retried by typing the four digits again; anything else typed at
+that question leaves it and is read as a new message.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from enum import StrEnum
 
 from telegram import Update
 
@@ -14,6 +23,22 @@ from users.service import UserView
 
 WAITING_CODE = "dossier"
 WAITING_SECRET = "dossier_secret"
+_DIGITS = re.compile(r"^\d{4}$")
+
+
+class Intent(StrEnum):
+    """What the citizen wants once the dossier is found."""
+
+    VIEW = "view"
+    FOLLOW = "follow"
+    RATE = "rate"
+    COMPLAINT = "complaint"
+
+
+# What to do with a found dossier for intents other features own (rating, complaints):
+# they register here, so this module does not import them.
+Continuation = Callable[[Update, BotContext, UserView, str], Awaitable[None]]
+CONTINUATIONS: dict[Intent, Continuation] = {}
 
 
 async def hoso_command(update: Update, context: BotContext) -> None:
@@ -22,6 +47,16 @@ async def hoso_command(update: Update, context: BotContext) -> None:
     text = " ".join(context.args or [])
     if text:
         await lookup(update, context, user, text)
+    else:
+        await prompt(update, context)
+
+
+async def follow_command(update: Update, context: BotContext) -> None:
+    """`/theodoi <code>`: look a dossier up and be told when it changes."""
+    user = await current_user(update, context)
+    text = " ".join(context.args or [])
+    if text:
+        await lookup(update, context, user, text, intent=Intent.FOLLOW)
     else:
         await prompt(update, context)
 
@@ -39,9 +74,17 @@ async def prompt(update: Update, context: BotContext) -> None:
 async def handle_text(update: Update, context: BotContext, user: UserView, text: str) -> bool:
     """Read a chat message as a dossier code or check digits when it is one; else False."""
     dossiers = context.services.dossiers
-    if user.state == WAITING_SECRET and not dossiers.looks_like_code(text):
-        await lookup(update, context, user, user.state_data.get("code", ""), secret=text)
-        return True
+    if user.state == WAITING_SECRET:
+        digits = "".join(text.split())
+        if _DIGITS.match(digits):
+            data = user.state_data
+            intent = Intent(data.get("intent", Intent.VIEW))
+            await lookup(update, context, user, data.get("code", ""), secret=digits, intent=intent)
+            return True
+        if not dossiers.looks_like_code(text):
+            # Not an answer to the question: leave it and read the message afresh.
+            await context.call(context.services.users.set_state, user.id, None)
+            return False
     if user.state == WAITING_CODE or dossiers.looks_like_code(text):
         await lookup(update, context, user, text)
         return True
@@ -49,24 +92,48 @@ async def handle_text(update: Update, context: BotContext, user: UserView, text:
 
 
 async def lookup(
-    update: Update, context: BotContext, user: UserView, code: str, *, secret: str | None = None
+    update: Update,
+    context: BotContext,
+    user: UserView,
+    code: str,
+    *,
+    secret: str | None = None,
+    intent: Intent = Intent.VIEW,
 ) -> None:
-    """Look a code up and reply; a dossier with check digits asks for them first."""
+    """Look a code up and do what the citizen asked; ask for the check digits first if needed."""
     result = await context.call(context.services.dossiers.lookup, user.id, code, secret=secret)
-    await reply_lookup(update, context, user, result)
+    await reply_lookup(update, context, user, result, intent)
 
 
 async def reply_lookup(
-    update: Update, context: BotContext, user: UserView, result: LookupResult
+    update: Update,
+    context: BotContext,
+    user: UserView,
+    result: LookupResult,
+    intent: Intent = Intent.VIEW,
 ) -> None:
-    """Reply to a lookup's outcome; a secret question leaves the user answering it."""
+    """Reply to a lookup's outcome; a check-digit question keeps the intent for the answer."""
     services = context.services
-    if result.outcome is Outcome.NEED_SECRET:
-        await context.call(services.users.set_state, user.id, WAITING_SECRET, {"code": result.code})
+    if result.outcome in (Outcome.NEED_SECRET, Outcome.WRONG_SECRET):
+        state = {"code": result.code, "intent": intent.value}
+        await context.call(services.users.set_state, user.id, WAITING_SECRET, state)
     else:
         await context.call(services.users.set_state, user.id, None)
+    if result.outcome is Outcome.FOUND and intent is not Intent.VIEW:
+        if intent is Intent.FOLLOW:
+            await _follow(update, context, user, result.code)
+            return
+        await CONTINUATIONS[intent](update, context, user, result.code)
+        return
     example = services.settings.dossier_code_example
     await send(update, context, views(context).dossier_lookup(user.language, result, example))
+
+
+async def _follow(update: Update, context: BotContext, user: UserView, code: str) -> None:
+    dossier = await context.call(context.services.dossiers.subscribe, user.id, code, on=True)
+    assert dossier is not None  # just found, so accessible
+    reply = views(context).dossier_status(user.language, dossier)
+    await send(update, context, reply)
 
 
 async def dossier_button(update: Update, context: BotContext) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -16,17 +18,21 @@ from bot.replies import Reply
 from bot.sender import send, send_to
 from dossiers.service import Outcome
 from feedback import render
-from feedback.complaints import ticket
+from feedback.complaints import answer_due, ticket
 from feedback.ratings import RatingRefusal
 from feedback.reports import dossiers as dossier_report
 from feedback.reports import satisfaction
 from feedback.roles import NotAdmin, Role
 from tthc.claims import claim_once
-from tthc.timeutil import VIETNAM
+from tthc.timeutil import VIETNAM, vietnam_today
 from users.service import UserView
 
 RATING = "rating"
 COMPLAINT = "complaint"
+COMPLAINT_CONFIRM = "complaint_confirm"
+MAX_COMPLAINT = 4000  # the complaint text column and its validation agree
+MAX_COMMENT = 2000
+PROCEDURE_CODE = re.compile(r"^\d\.\d{6}$")
 ROLE_NAMES = {
     "vi": {Role.STAFF: "cán bộ", Role.MANAGER: "lãnh đạo, quản lý"},
     "en": {Role.STAFF: "staff", Role.MANAGER: "managers"},
@@ -61,8 +67,8 @@ async def start_rating(
     services = context.services
     if code is not None:
         result = await context.call(services.dossiers.lookup, user.id, code)
-        if result.outcome is not Outcome.FOUND:  # unknown, malformed, secret needed, limited
-            await dossier.reply_lookup(update, context, user, result)
+        if result.outcome is not Outcome.FOUND:  # malformed, check digits needed, limited
+            await dossier.reply_lookup(update, context, user, result, dossier.Intent.RATE)
             return
         code = result.code
         target = await context.call(services.ratings.target, user.id, code)
@@ -137,14 +143,22 @@ async def _submit(
 async def handle_text(update: Update, context: BotContext, user: UserView, text: str) -> bool:
     """A comment for a rating draft or the text of a complaint; else False."""
     if user.state == RATING and user.state_data.get("await_comment"):
+        if len(text) > MAX_COMMENT:
+            reply = views(context).text(
+                user.language, "too_long_text", length=len(text), limit=MAX_COMMENT
+            )
+            await send(update, context, reply)
+            return True
         draft = dict(user.state_data)
         draft.pop("await_comment")
-        draft["comment"] = text.strip()[:2000]
+        draft["comment"] = text.strip()
         await context.call(context.services.users.set_state, user.id, RATING, draft)
         await send(update, context, fviews(context).rating_draft(user.language, draft, edit=False))
         return True
     if user.state == COMPLAINT:
-        await _file_complaint(update, context, user, text, None)
+        await _draft_complaint(
+            update, context, user, text, None, about=user.state_data.get("about")
+        )
         return True
     return False
 
@@ -153,9 +167,47 @@ async def handle_text(update: Update, context: BotContext, user: UserView, text:
 
 
 async def complaint_command(update: Update, context: BotContext) -> None:
-    """`/phananh [dossier or procedure code]`, or the menu: the next message is the complaint."""
+    """`/phananh [dossier or procedure code] [text]`, or the menu.
+
+    A code names what the complaint is about (a dossier code goes through the check
+    digits); anything else typed after the command is the complaint itself.
+    """
     user = await current_user(update, context)
-    await ask_complaint(update, context, user, " ".join(context.args or []).strip() or None)
+    args = context.args or []
+    first = args[0] if args else ""
+    rest = " ".join(args[1:]).strip()
+    services = context.services
+    if not args:
+        await ask_complaint(update, context, user, None)
+    elif services.dossiers.looks_like_code(first):
+        await dossier.lookup(update, context, user, first, intent=dossier.Intent.COMPLAINT)
+    elif PROCEDURE_CODE.match(first):
+        procedure = await context.call(services.catalog.get, first)
+        if procedure is None:
+            reply = views(context).text(user.language, "unknown_procedure", menu=True, code=first)
+            await send(update, context, reply)
+        elif rest:
+            await _draft_complaint(update, context, user, rest, None, about=first)
+        else:
+            await ask_complaint(update, context, user, first)
+    else:
+        await _draft_complaint(update, context, user, " ".join(args), None, about=None)
+
+
+async def _complaint_about_dossier(
+    update: Update, context: BotContext, user: UserView, code: str
+) -> None:
+    await ask_complaint(update, context, user, code)
+
+
+async def _rate_found_dossier(
+    update: Update, context: BotContext, user: UserView, code: str
+) -> None:
+    await start_rating(update, context, user, code)
+
+
+dossier.CONTINUATIONS[dossier.Intent.COMPLAINT] = _complaint_about_dossier
+dossier.CONTINUATIONS[dossier.Intent.RATE] = _rate_found_dossier
 
 
 async def ask_complaint(
@@ -180,37 +232,69 @@ async def attachment_message(update: Update, context: BotContext) -> None:
     else:
         await common.unsupported(update, context)
         return
-    await _file_complaint(update, context, user, message.caption or "", attachment)
+    about = user.state_data.get("about")
+    await _draft_complaint(update, context, user, message.caption or "", attachment, about=about)
 
 
-async def _file_complaint(
+async def _draft_complaint(
     update: Update,
     context: BotContext,
     user: UserView,
     text: str,
     attachment: tuple[str, str] | None,
+    *,
+    about: str | None,
 ) -> None:
-    services = context.services
+    """Show the complaint back with Gửi / Sửa / Hủy; nothing is filed before Gửi."""
+    v = views(context)
     if not text.strip():
-        await send(update, context, views(context).text(user.language, "complaint_empty"))
+        await send(update, context, v.text(user.language, "complaint_empty"))
         return
-    about = user.state_data.get("about")
+    if len(text) > MAX_COMPLAINT:
+        reply = v.text(user.language, "too_long_text", length=len(text), limit=MAX_COMPLAINT)
+        await send(update, context, reply)
+        return
+    draft = {"about": about, "text": text.strip(), "attachment": attachment}
+    await context.call(context.services.users.set_state, user.id, COMPLAINT_CONFIRM, draft)
+    await send(update, context, fviews(context).complaint_draft(user.language, draft))
+
+
+async def complaint_button(update: Update, context: BotContext) -> None:
+    """`pa:s` files the shown complaint, `pa:e` lets the citizen rewrite it, `pa:x` drops it."""
+    user = await current_user(update, context)
+    action = (update.callback_query.data or "")[3:] if update.callback_query else ""
+    services = context.services
+    v = views(context)
+    if user.state != COMPLAINT_CONFIRM:
+        await common.stale_button(update, context)  # filed or dropped already
+        return
+    draft = user.state_data
+    if action == "x":
+        await context.call(services.users.set_state, user.id, None)
+        await send(
+            update, context, replace(v.text(user.language, "cancelled", menu=True), edit=True)
+        )
+        return
+    if action == "e":
+        await ask_complaint(update, context, user, draft.get("about"))
+        return
+    about = draft.get("about")
     dossier_code = about if about and services.dossiers.looks_like_code(about) else None
     procedure_code = about if about and not dossier_code else None
+    attachment = tuple(draft["attachment"]) if draft.get("attachment") else None
     number = await context.call(
         services.complaints.file,
         user.id,
-        text,
-        attachment=attachment,
+        draft["text"],
+        attachment=attachment,  # type: ignore[arg-type]
         dossier_code=dossier_code,
         procedure_code=procedure_code,
     )
     await context.call(services.users.set_state, user.id, None)
-    await send(
-        update,
-        context,
-        views(context).text(user.language, "complaint_filed", ticket=number, menu=True),
-    )
+    days = services.settings.complaint_answer_days
+    due = answer_due(vietnam_today(), days)
+    reply = v.text(user.language, "complaint_filed", ticket=number, days=days, due=due, menu=True)
+    await send(update, context, replace(reply, edit=True))
 
 
 # -- staff -----------------------------------------------------------------------------

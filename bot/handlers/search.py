@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import Update
 from telegram.constants import ChatAction
 
@@ -10,10 +12,13 @@ from bot.handlers import dossier, feedback
 from bot.handlers.common import current_user, views
 from bot.links import PROCEDURE_LINK, deep_link
 from bot.sender import send
-from bot.views import parse_section
+from bot.views import list_id, parse_section
+from catalog.chitchat import Chitchat, chitchat
 from catalog.search import Confidence
+from users.service import UserView
 
 LIST_STATE = "list"
+SEARCH_LIST = "q"  # the origin kind of a card opened from a search result list
 
 
 async def text_message(update: Update, context: BotContext) -> None:
@@ -25,20 +30,27 @@ async def text_message(update: Update, context: BotContext) -> None:
     if not text.strip():
         await send(update, context, v.text(user.language, "empty_text"))
         return
-    limit = context.services.settings.max_query_length
-    if len(text) > limit:
-        await send(
-            update, context, v.text(user.language, "too_long", length=len(text), limit=limit)
-        )
-        return
     if await feedback.handle_text(update, context, user, text):
         return
     if await dossier.handle_text(update, context, user, text):
         return
+    limit = context.services.settings.max_query_length
+    if len(text) > limit:  # a question; complaints and comments have their own limits
+        await send(
+            update, context, v.text(user.language, "too_long", length=len(text), limit=limit)
+        )
+        return
+    small_talk = chitchat(text)
+    if small_talk is not None:  # answered, not searched, not logged
+        menu = small_talk in (Chitchat.GREETING, Chitchat.WHO)
+        reply = v.text(user.language, "chitchat", menu=menu, kind=small_talk.value)
+        await send(update, context, reply)
+        return
     if update.effective_chat is not None:
         await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
     catalog = context.services.catalog
-    if user.state == LIST_STATE:  # a new question: the list shown before went unused
+    if user.state == LIST_STATE and not user.state_data.get("picked"):
+        # A new question: the list shown before went unused.
         await context.call(
             catalog.record_unanswered,
             kind="abandoned",
@@ -52,7 +64,10 @@ async def text_message(update: Update, context: BotContext) -> None:
         return
     if result.confidence is Confidence.NONE:
         await context.call(
-            catalog.record_unanswered, kind="none", query=result.query, normalized=result.normalized
+            catalog.record_unanswered,
+            kind="none",
+            query=result.query,
+            normalized=result.normalized,
         )
         await context.call(context.services.users.set_state, user.id, None)
     else:
@@ -63,6 +78,27 @@ async def text_message(update: Update, context: BotContext) -> None:
             {"q": result.query[:500], "n": result.normalized},
         )
     await send(update, context, v.search_result(user.language, result))
+
+
+async def mark_picked(context: BotContext, user: UserView, code: str) -> None:
+    """Remember that the citizen opened a procedure from their list (it was not abandoned)."""
+    if user.state == LIST_STATE and not user.state_data.get("picked"):
+        data = {**user.state_data, "picked": code}
+        await context.call(context.services.users.set_state, user.id, LIST_STATE, data)
+
+
+async def back_to_list(update: Update, context: BotContext) -> None:
+    """`bq:<list id>:<page>`: the result list again, in place of the card opened from it."""
+    user = await current_user(update, context)
+    data = update.callback_query.data if update.callback_query else ""
+    wanted = (data or "").split(":")[1]
+    v = views(context)
+    query = user.state_data.get("q", "") if user.state == LIST_STATE else ""
+    if not query or list_id(user.state_data.get("n", "")) != wanted:
+        await send(update, context, v.text(user.language, "stale", menu=True))
+        return
+    result = await context.call(context.services.catalog.search, query, 5)
+    await send(update, context, replace(v.search_result(user.language, result), edit=True))
 
 
 async def open_procedure(update: Update, context: BotContext) -> None:

@@ -115,7 +115,7 @@ def test_staff_alias_and_synonym_change_search(tthc: CliRunnerCall) -> None:
 def test_export_formats_reimport_with_no_changes(tthc: CliRunnerCall, tmp_path: Path) -> None:
     for name in ("c.csv", "c.xlsx"):
         path = tmp_path / name
-        assert "2627 procedures written" in tthc("catalog", "export", str(path)).output
+        assert "2834 procedures written" in tthc("catalog", "export", str(path)).output
         assert "no changes" in tthc("catalog", "import", "--dry-run", "--prune", str(path)).output
 
 

@@ -26,12 +26,12 @@ def _count(db: Database) -> int:
 def test_full_import_then_dry_run_shows_no_changes(db: Database) -> None:
     parsed = read_catalog_file(CATALOG_FILE)
     diff = apply_import(db, parsed, actor="tester", source="bundled")
-    assert len(diff.added) == 2627 and not diff.changed
-    assert _count(db) == 2627
+    assert len(diff.added) == 2834 and not diff.changed
+    assert _count(db) == 2834
     with db.session() as session:
         assert compute_diff(session, parsed, prune=True).is_empty
         audit = session.exec(select(CatalogAudit)).all()
-        assert [(a.actor, a.added) for a in audit] == [("tester", 2627)]
+        assert [(a.actor, a.added) for a in audit] == [("tester", 2834)]
         assert repository.get_state(session=session).version == 1
 
 
@@ -117,7 +117,7 @@ def test_export_reimports_with_no_diff(db: Database, tmp_path: Path, suffix: str
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared/data is not present")
 def test_portal_json_and_list_spreadsheets(db: Database) -> None:
     parsed = read_catalog_file(SHARED / "procedures.json")
-    assert len(parsed.records) == 2627 and parsed.problems == []
+    assert len(parsed.records) == 2834 and parsed.problems == []
     apply_import(db, parsed, actor="t", source="portal")
     with db.session() as session:
         assert compute_diff(

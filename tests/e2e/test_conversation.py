@@ -84,7 +84,15 @@ async def test_2_ambiguous_query_gives_a_list_and_a_press_opens_the_card(bot: Bo
     ]
     card = (await citizen.press("3. Đổi giấy phép lái xe"))[0]
     assert card.plain.splitlines()[:2] == ["📋 Đổi giấy phép lái xe", "Mã: 3.000347 · Cấp bộ"]
-    assert not card.edited  # the list stays in the chat to pick another one later
+    assert card.edited and card.message_id == listing.message_id  # in place of the list…
+    fees = (await citizen.press("💰 Lệ phí"))[0]
+    card = (await citizen.press("⬅️ Quay lại"))[0]
+    again = (await citizen.press("⬅️ Quay lại danh sách"))[0]  # …which stays one press away
+    assert again.message_id == listing.message_id and again.captions == listing.captions
+    assert fees.plain.startswith("Đổi giấy phép lái xe\n💰 Lệ phí")
+    await citizen.send("dang ky khai tu")  # a pick is not an abandoned list
+    assert bot.services is not None
+    assert bot.services.catalog.unanswered(kind="abandoned") == []
 
 
 async def test_3_nonsense_gets_the_no_match_reply_and_is_logged(bot: BotHarness) -> None:
@@ -240,4 +248,44 @@ async def test_markup_and_emoji_are_safe(bot: BotHarness) -> None:
     assert bot.api.errors == []
     assert "Giấy chứng nhận" in reply.plain or "<b>sổ đỏ</b>" in reply.plain
     emoji = (await citizen.send("😀😀😀"))[0]
-    assert emoji.plain.startswith("Xin lỗi, tôi chưa tìm thấy thủ tục nào khớp với “😀😀😀”.")
+    assert emoji.plain == "👍 Bạn cần gì thêm cứ gõ nhé."  # small talk, not a search
+
+
+async def test_small_talk_is_answered_and_never_logged(bot: BotHarness) -> None:
+    citizen = bot.user(110)
+    hello = (await citizen.send("xin chào"))[0]
+    assert hello.plain.startswith("👋 Chào bạn! Bạn cần làm thủ tục gì?")
+    assert "🔎 Tra cứu thủ tục" in hello.captions
+    thanks = (await citizen.send("cảm ơn nhiều nhé"))[0]
+    assert thanks.plain.startswith("Không có gì ạ!")
+    joke = (await citizen.send("kể chuyện cười đi"))[0]
+    assert joke.plain.startswith("Tôi chỉ giúp được về thủ tục hành chính")
+    phone = (await citizen.send("0912 345 678"))[0]
+    assert phone.plain.startswith("Bạn vừa gửi một dãy số.")
+    await citizen.send("abc xyz 0912345678 qwerty")  # a real miss, with a number in it
+    assert bot.services is not None
+    logged = bot.services.catalog.unanswered()
+    assert [(r.query, r.normalized) for r in logged] == [
+        ("abc xyz ••• qwerty", "abc xyz ••• qwerti")
+    ]
+
+
+MOST_ASKED = ["1.001193", "1.004873", "1.004859", "1.001612", "1.004884", "2.000720", "1.014064"]
+
+
+async def test_every_section_of_the_most_asked_procedures_opens(bot: BotHarness) -> None:
+    for lang, user_id in (("vi", 111), ("en", 112)):
+        citizen = bot.user(user_id, language_code=lang)
+        for code in MOST_ASKED:
+            card = (await citizen.send(code))[0]
+            assert card.plain.startswith("📋 ")
+            icons = ("📄", "🪜", "💰", "⏱", "🏢", "⚖", "📌")
+            sections = [c for c in card.captions if c.startswith(icons)]
+            assert len(sections) >= 6
+            for caption in sections:
+                parts = await citizen.press(caption, card)  # a long section comes in parts
+                assert parts[0].edited
+                text = "\n".join(p.plain for p in parts)
+                assert "Xin lỗi, đã có lỗi" not in text and "Sorry, something went" not in text
+                card = (await citizen.press(parts[-1].captions[-1], parts[-1]))[-1]  # back
+    assert bot.api.errors == []

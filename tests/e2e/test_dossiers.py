@@ -78,9 +78,11 @@ def _outbox_settled(bot: BotHarness) -> bool:
 async def dbot(
     server: FakeServer, sqlite_templates: dict[str, Path], tmp_path: Path
 ) -> AsyncIterator[BotHarness]:
-    """The bot with three failed lookups allowed per window."""
+    """The bot with three wrong check-digit answers per user, four per dossier."""
     url = _fresh_db("sqlite", True, sqlite_templates, None, tmp_path)
-    harness = BotHarness(server, url, lookup_max_failures=3)
+    harness = BotHarness(
+        server, url, lookup_max_failures=3, lookup_max_failures_per_dossier=4, lookup_budget=10
+    )
     await harness.start()
     yield harness
     await harness.stop()
@@ -116,6 +118,11 @@ async def test_lookup_in_every_status(dbot: BotHarness, tmp_path: Path) -> None:
                 line.startswith("✅ Có kết quả:") and line.endswith("trước hạn 4 ngày")
                 for line in lines
             )
+        elif status.paused:  # the clock stands still: no days counted
+            due = next(line for line in lines if line.startswith("📅 Ngày hẹn trả:"))
+            assert "tạm dừng tính thời hạn" in due and "còn" not in due
+        elif status is Status.REGISTERED:
+            assert any("chưa được tiếp nhận" in line for line in lines)
         elif not status.closed:
             assert any(
                 line.startswith("📅 Ngày hẹn trả:") and line.endswith("còn 3 ngày")
@@ -138,8 +145,14 @@ async def test_overdue_and_wrong_or_unknown_codes(dbot: BotHarness, tmp_path: Pa
         "000.00.20.H56-240527-0001 (mã đơn vị - ngày nhận YYMMDD - số thứ tự). Bạn kiểm tra lại "
         "giúp nhé."
     )
+    # An unknown code is asked for the check digits like a protected one: whether a code
+    # exists shows only with the right digits.
     unknown = (await citizen.send(code(999)))[0]
-    assert unknown.plain.startswith(f"Không tìm thấy hồ sơ {code(999)}.")
+    assert unknown.plain.startswith("🔒 Để bảo vệ thông tin, bạn gõ 4 số cuối số điện thoại")
+    answer = (await citizen.send("1234"))[0]
+    assert answer.plain.startswith(
+        f"Mã hồ sơ {code(999)} hoặc 4 số kiểm tra chưa đúng. Bạn còn 2 lần thử"
+    )
     # The menu button asks for a code; the next message is read as one, even a bad one.
     await citizen.send("/start")
     prompt = (await citizen.press("📂 Tra cứu hồ sơ"))[0]
@@ -147,31 +160,72 @@ async def test_overdue_and_wrong_or_unknown_codes(dbot: BotHarness, tmp_path: Pa
     assert (await citizen.send("abc"))[0].plain.startswith("Mã ABC không đúng dạng mã hồ sơ.")
 
 
-async def test_secret_check_and_rate_limit(dbot: BotHarness, tmp_path: Path) -> None:
+async def test_check_digits_are_retried_without_the_code(dbot: BotHarness, tmp_path: Path) -> None:
     load(dbot, tmp_path, [row(7, Status.DONE, phone="0912345678")])
     citizen = dbot.user(203)
     ask = (await citizen.send(code(7)))[0]
     assert ask.plain.startswith("🔒 Để bảo vệ thông tin, bạn gõ 4 số cuối số điện thoại")
     wrong = (await citizen.send("0000"))[0]
-    assert wrong.plain == "Số kiểm tra chưa đúng. Bạn gõ lại mã hồ sơ để thử lại nhé."
-    await citizen.send(code(7))
-    right = (await citizen.send("5678"))[0]
+    assert wrong.plain.startswith(f"Mã hồ sơ {code(7)} hoặc 4 số kiểm tra chưa đúng.")
+    assert "Bạn còn 2 lần thử: gõ lại 4 số cuối số điện thoại" in wrong.plain
+    right = (await citizen.send("56 78"))[0]  # only the digits again, spaces forgiven
     assert right.plain.startswith(f"📂 Hồ sơ {code(7)}")
     again = (await citizen.send(code(7)))[0]  # already verified: no second question
     assert again.plain.startswith(f"📂 Hồ sơ {code(7)}")
-    # Another user: one wrong secret + two unknown codes = three failures; the fourth try
-    # is refused without looking, even for a correct code.
-    guesser = dbot.user(204)
-    await guesser.send(code(7))
-    await guesser.send("1111")
-    await guesser.send(code(500))
-    await guesser.send(code(501))
-    limited = (await guesser.send(code(7)))[0]
-    assert limited.plain.startswith("Bạn đã tra cứu sai nhiều lần.")
-    assert "thử lại sau" in limited.plain and "khoảng 15 phút nữa" in limited.plain
+
+
+async def test_a_question_at_the_digit_prompt_is_not_a_guess(
+    dbot: BotHarness, tmp_path: Path
+) -> None:
+    load(dbot, tmp_path, [row(7, Status.DONE, phone="0912345678")])
+    citizen = dbot.user(209)
+    await citizen.send(code(7))
+    card = (await citizen.send("lam lai can cuoc"))[0]  # leaves the question, not counted
+    assert card.plain.startswith("📋 Cấp lại thẻ căn cước")
+    for _ in range(2):
+        await citizen.send(code(7))
+        await citizen.send("0000")
+    await citizen.send(code(7))
+    right = (await citizen.send("5678"))[0]  # 2 wrong answers so far: still allowed
+    assert right.plain.startswith(f"📂 Hồ sơ {code(7)}")
+
+
+async def test_wrong_digits_are_limited_per_user_and_per_dossier(
+    dbot: BotHarness, tmp_path: Path
+) -> None:
+    load(dbot, tmp_path, [row(7, Status.DONE, phone="0912345678")])
+    first = dbot.user(204)
+    await first.send(code(7))
+    for digits in ("1111", "2222"):
+        await first.send(digits)
+    limited = (await first.send("3333"))[0]  # the third wrong answer of this user
+    assert limited.plain.startswith("Bạn đã tra cứu nhiều mã hồ sơ hoặc gõ sai số kiểm tra")
+    assert "khoảng 15 phút nữa" in limited.plain
+    still = (await first.send(code(7)))[0]
+    assert still.plain.startswith("Bạn đã tra cứu nhiều mã hồ sơ")
+    # Another account gets one try at the same dossier: 4 wrong answers per dossier.
+    second = dbot.user(210)
+    await second.send(code(7))
+    await second.send("4444")
+    refused = (await second.send(code(7)))[0]
+    assert refused.plain.startswith("Bạn đã tra cứu nhiều mã hồ sơ")
     # A button forged for a dossier this user never unlocked shows nothing of it.
-    forged = (await guesser.press_data(f"d:s:{code(7)}", limited))[0]
+    forged = (await second.press_data(f"d:s:{code(7)}", refused))[0]
     assert forged.plain.startswith("📂 Bạn gõ mã hồ sơ")
+
+
+async def test_every_lookup_of_a_new_code_spends_the_budget(
+    dbot: BotHarness, tmp_path: Path
+) -> None:
+    load(dbot, tmp_path, [row(n, Status.PROCESSING) for n in range(1, 12)])
+    citizen = dbot.user(211)
+    for n in range(1, 11):  # found or not, each new code counts
+        reply = (await citizen.send(code(n)))[0]
+        assert reply.plain.startswith(f"📂 Hồ sơ {code(n)}")
+    refused = (await citizen.send(code(11)))[0]
+    assert refused.plain.startswith("Bạn đã tra cứu nhiều mã hồ sơ")
+    seen = (await citizen.send(code(3)))[0]  # a dossier already unlocked costs nothing
+    assert seen.plain.startswith(f"📂 Hồ sơ {code(3)}")
 
 
 async def test_subscribe_then_import_sends_exactly_one_notification(

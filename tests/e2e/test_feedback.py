@@ -97,7 +97,9 @@ async def test_unfinished_or_unknown_dossier_cannot_be_rated(
         "khi hồ sơ đã xử lý xong."
     )
     unknown = (await citizen.send(f"/start dg_{code(3).replace('.', '_')}"))[0]
-    assert unknown.plain.startswith(f"Không tìm thấy hồ sơ {code(3)}.")
+    assert unknown.plain.startswith("🔒 Để bảo vệ thông tin")  # unknown looks protected
+    wrong = (await citizen.send("1234"))[0]
+    assert wrong.plain.startswith(f"Mã hồ sơ {code(3)} hoặc 4 số kiểm tra chưa đúng.")
     assert ratings(fbot) == []
     general = (await citizen.send("/danhgia"))[0]
     assert general.plain.startswith("⭐ Bạn hài lòng thế nào với dịch vụ hành chính công?")
@@ -107,7 +109,7 @@ async def test_complaint_staff_reply_reaches_the_citizen(fbot: BotHarness) -> No
     citizen = fbot.user(303)
     prompt = (await citizen.send("/phananh 1.000656"))[0]
     assert prompt.plain.startswith("📣 Bạn gõ nội dung phản ánh, kiến nghị về 1.000656.")
-    filed = (
+    draft = (
         await citizen.send_raw(
             {
                 "photo": [{"file_id": "ph1", "file_unique_id": "u1", "width": 1, "height": 1}],
@@ -115,7 +117,15 @@ async def test_complaint_staff_reply_reaches_the_citizen(fbot: BotHarness) -> No
             }
         )
     )[0]
-    assert filed.plain.startswith("✅ Đã nhận phản ánh của bạn. Mã số: PA-000001.")
+    assert draft.plain.splitlines()[:4] == [
+        "📣 Phản ánh, kiến nghị của bạn về 1.000656:",
+        "",
+        "Cán bộ hẹn sai ngày",
+        "📎 Kèm 1 ảnh.",
+    ]
+    filed = (await citizen.press("✅ Gửi"))[0]
+    assert filed.plain.startswith("✅ Đã gửi phản ánh của bạn. Mã số: PA-000001.")
+    assert "trong vòng 10 ngày làm việc (dự kiến trước ngày" in filed.plain
     staff = fbot.user(304)
     refused = (await staff.send("/hopthu"))[0]
     assert refused.plain.startswith("Xin lỗi, lệnh này chỉ dành cho cán bộ.")
@@ -195,5 +205,54 @@ async def test_menu_complaint_button_asks_for_the_complaint(fbot: BotHarness) ->
     await citizen.send("/start")
     prompt = (await citizen.press("📣 Phản ánh, kiến nghị"))[0]
     assert prompt.plain.startswith("📣 Bạn gõ nội dung phản ánh, kiến nghị. Có thể gửi kèm")
-    filed = (await citizen.send("Quầy số 3 đóng cửa sớm"))[0]
-    assert filed.plain.startswith("✅ Đã nhận phản ánh của bạn. Mã số: PA-000001.")
+    await citizen.send("Quầy số 3 đóng cửa sớm")
+    filed = (await citizen.press("✅ Gửi"))[0]
+    assert filed.plain.startswith("✅ Đã gửi phản ánh của bạn. Mã số: PA-000001.")
+
+
+async def test_a_complaint_is_confirmed_before_it_is_filed(fbot: BotHarness) -> None:
+    citizen = fbot.user(309)
+    draft = (await citizen.send("/phananh ok"))[0]  # the words after the command are the text
+    assert draft.plain.startswith("📣 Phản ánh, kiến nghị của bạn:\n\nok\n")
+    assert draft.captions == ["✅ Gửi", "✏️ Sửa", "✖️ Huỷ"]
+    assert fbot.services is not None
+    assert fbot.services.complaints.counts()["open"] == 0  # nothing filed yet
+    rewrite = (await citizen.press("✏️ Sửa"))[0]
+    assert rewrite.plain.startswith("📣 Bạn gõ nội dung phản ánh, kiến nghị")
+    draft = (await citizen.send("Cán bộ phường hẹn sai ngày trả kết quả"))[0]
+    dropped = (await citizen.press("✖️ Huỷ", draft))[0]
+    assert dropped.plain.startswith("Đã huỷ.")
+    assert fbot.services.complaints.counts()["open"] == 0
+    unknown = (await citizen.send("/phananh 9.999999"))[0]  # not a procedure the bot knows
+    assert unknown.plain.startswith("Không tìm thấy thủ tục có mã 9.999999.")
+    long = "x" * 4100
+    too_long = (await citizen.send(f"/phananh {long}"))[0]
+    assert too_long.plain.startswith("Nội dung dài quá (4.100 ký tự, tối đa 4.000)")
+    assert fbot.services.complaints.counts()["open"] == 0
+
+
+async def test_rating_by_code_with_check_digits_reaches_the_rating_buttons(
+    fbot: BotHarness, tmp_path: Path
+) -> None:
+    load(fbot, tmp_path, [row(4, Status.RETURNED, phone="0987654321")])
+    citizen = fbot.user(310)
+    ask = (await citizen.send(f"/danhgia {code(4)}"))[0]
+    assert ask.plain.startswith("🔒 Để bảo vệ thông tin")
+    wrong = (await citizen.send("1111"))[0]
+    assert "Bạn còn 4 lần thử" in wrong.plain
+    prompt = (await citizen.send("4321"))[0]  # only the digits: the intent is kept
+    assert prompt.plain.startswith(f"⭐ Bạn hài lòng thế nào với việc giải quyết hồ sơ {code(4)}?")
+    assert prompt.captions[:3] == ["😀 Rất hài lòng", "🙂 Hài lòng", "🙁 Không hài lòng"]
+
+
+async def test_complaint_about_a_protected_dossier_goes_through_the_digits(
+    fbot: BotHarness, tmp_path: Path
+) -> None:
+    load(fbot, tmp_path, [row(5, Status.PROCESSING, phone="0987654321")])
+    citizen = fbot.user(311)
+    await citizen.send(f"/phananh {code(5)}")
+    prompt = (await citizen.send("4321"))[0]
+    assert prompt.plain.startswith(f"📣 Bạn gõ nội dung phản ánh, kiến nghị về {code(5)}.")
+    await citizen.send("Quá hạn mà chưa có kết quả")
+    filed = (await citizen.press("✅ Gửi"))[0]
+    assert filed.plain.startswith("✅ Đã gửi phản ánh của bạn.")

@@ -13,7 +13,7 @@ async def test_start_shows_vietnamese_menu(bot: BotHarness) -> None:
     menu = replies[0]
     assert menu.plain.startswith("👋 Xin chào Lan!")
     assert "Tôi là trợ lý thủ tục hành chính." in menu.plain
-    assert "Dữ liệu: 2.627 thủ tục" in menu.plain
+    assert "Dữ liệu: 2.834 thủ tục" in menu.plain
     assert menu.captions == [
         "🔎 Tra cứu thủ tục",
         "📚 Duyệt danh mục thủ tục",

@@ -1,0 +1,63 @@
+"""What a citizen reads for each of the ten one-stop statuses when the due date is long past."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.console import html_to_text
+from dossiers.models import Dossier
+from dossiers.service import DossierService
+from dossiers.status import Status, Timeliness, deadline
+from messages import Messages
+
+NOW = datetime(2026, 11, 29, 3, tzinfo=UTC)
+DUE = NOW - timedelta(days=663)
+
+
+def card(status: Status, lang: str = "vi", finished: datetime | None = None) -> str:
+    dossier = Dossier(
+        code="000.00.20.H56-240527-0001",
+        procedure_name="Đăng ký khai sinh",
+        status=int(status),
+        received_at=DUE - timedelta(days=5),
+        due_at=DUE,
+        finished_at=finished,
+    )
+    view = DossierService._view(dossier, False, NOW)
+    return html_to_text(Messages().render(lang, "dossier_status", d=view))
+
+
+@pytest.mark.parametrize(
+    ("status", "expected", "absent"),
+    [
+        (Status.REGISTERED, "chưa được tiếp nhận", "quá hạn"),
+        (Status.ACCEPTED, "đã quá hạn 663 ngày", "tạm dừng"),
+        (Status.REJECTED, "Hồ sơ không được tiếp nhận", "quá hạn"),
+        (Status.PROCESSING, "đã quá hạn 663 ngày", "tạm dừng"),
+        (Status.NEEDS_DOCUMENTS, "tạm dừng tính thời hạn", "quá hạn"),
+        (Status.NEEDS_PAYMENT, "tạm dừng tính thời hạn", "quá hạn"),
+        (Status.WITHDRAWN, "Hồ sơ đã được rút", "quá hạn"),
+        (Status.STOPPED, "tạm dừng tính thời hạn", "quá hạn"),
+    ],
+)
+def test_an_open_dossier_shows_its_clock_as_the_status_has_it(
+    status: Status, expected: str, absent: str
+) -> None:
+    text = card(status)
+    assert expected in text
+    assert absent not in text
+
+
+@pytest.mark.parametrize("status", [Status.DONE, Status.RETURNED])
+def test_a_finished_dossier_is_judged_by_its_result_date(status: Status) -> None:
+    text = card(status, finished=DUE + timedelta(days=2))
+    assert "trễ hạn 2 ngày" in text and "quá hạn" not in text
+
+
+def test_paused_states_stop_the_clock_in_reports_too() -> None:
+    for status in (Status.NEEDS_DOCUMENTS, Status.NEEDS_PAYMENT, Status.STOPPED):
+        assert deadline(DUE, None, NOW, status).timeliness is Timeliness.PAUSED
+    assert deadline(DUE, None, NOW, Status.PROCESSING).timeliness is Timeliness.OVERDUE
+    assert "paused" in card(Status.STOPPED, "en") and "overdue" not in card(Status.STOPPED, "en")
