@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench bench-dossiers clean
+.PHONY: install run test lint bench bench-dossiers bench-cards clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -30,6 +30,10 @@ bench: $(STAMP)
 
 bench-dossiers: $(STAMP)
 	$(PY) -m bench.dossier_import
+
+## What procedure cards show: the published text before and after the card reader.
+bench-cards: $(STAMP)
+	$(PY) -m bench.card_quality
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -27,8 +27,10 @@ from bot.feedback_views import FeedbackViews
 from bot.handlers import browse, checklist, common, dossier, feedback, search
 from bot.notifier import deliver_outbox
 from bot.views import Views
+from privacy.retention import purge
+from tthc.claims import claim_once
 from tthc.services import Services
-from tthc.timeutil import VIETNAM
+from tthc.timeutil import VIETNAM, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +81,8 @@ def build_application(
         builder = builder.base_url(settings.telegram_base_url)
     if settings.telegram_base_file_url:
         builder = builder.base_file_url(settings.telegram_base_file_url)
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+    if request is not None:  # for the bot's calls; getUpdates keeps its own connection
+        builder = builder.request(request)
     if update_processor is not None:
         builder = builder.concurrent_updates(update_processor)
     if rate_limit:
@@ -98,6 +100,11 @@ def build_application(
             interval=settings.outbox_interval_seconds,
             first=settings.outbox_interval_seconds,
             name="outbox",
+        )
+        application.job_queue.run_daily(
+            purge_personal_data,  # type: ignore[arg-type]
+            time=dt.time(3, 0, tzinfo=VIETNAM),
+            name="retention",
         )
         hour, minute = (int(x) for x in settings.digest_time.split(":"))
         application.job_queue.run_daily(
@@ -177,6 +184,16 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
     application.add_handler(CallbackQueryHandler(feedback.complaint_button, pattern=r"^pa:[sex]$"))
     application.add_handler(CallbackQueryHandler(common.stale_button))
     application.add_error_handler(common.on_error)  # type: ignore[arg-type]
+
+
+async def purge_personal_data(context: BotContext) -> None:
+    """The daily retention purge; one instance runs it per day."""
+    services = context.services
+    today = dt.datetime.now(VIETNAM).date().isoformat()
+    if not await context.call(claim_once, services.db, "retention", today):
+        return
+    result = await context.call(purge, services.db, services.settings.retention_days, now=utcnow())
+    log.info("retention purge", extra=result.counts)
 
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

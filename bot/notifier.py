@@ -3,6 +3,10 @@
 It runs on the JobQueue of every bot instance; claims in the database keep instances
 from sending the same message. Telegram's flood limits are handled by the application's
 rate limiter and by `RetryAfter`, which postpones the message rather than failing it.
+
+Delivery is at least once for errors that prove nothing was sent (HTTP errors, refused
+connections: retried) and at most once after a timeout (Telegram may have accepted the
+message before the answer was lost: not resent, recorded as "delivery unknown").
 """
 
 from __future__ import annotations
@@ -41,7 +45,12 @@ async def deliver_outbox(context: BotContext) -> None:
         except (Forbidden, BadRequest) as exc:  # blocked the bot, chat gone: do not retry
             log.warning("notification %s not deliverable: %s", item.id, exc)
             await context.call(services.outbox.failed, item.id, str(exc))
-        except (TimedOut, NetworkError) as exc:
+        except TimedOut:
+            # Telegram may well have delivered it: resending risks a duplicate, which a
+            # citizen notices more than a missing status message they can look up.
+            log.warning("notification %s timed out: delivery unknown, not resent", item.id)
+            await context.call(services.outbox.delivery_unknown, item.id)
+        except NetworkError as exc:  # not sent (connection refused, bad gateway): retry
             await context.call(services.outbox.retry, item.id, str(exc))
         else:
             await context.call(services.outbox.sent, item.id)

@@ -75,6 +75,12 @@ class Views:
             self.m.render(lang, template, **context), self._menu_buttons(lang) if menu else ()
         )
 
+    def private_only(self, lang: str, username: str | None) -> Reply:
+        """The polite refusal in a group chat, with a link to a private chat with the bot."""
+        link = f"https://t.me/{username}" if username else None
+        buttons = rows([Button(self.m.label(lang, "private_chat"), url=link)] if link else [])
+        return Reply(self.m.render(lang, "private_only"), buttons)
+
     def language_prompt(self, lang: str) -> Reply:
         """Two buttons, one per language."""
         return Reply(

@@ -19,6 +19,7 @@ from catalog.records import (
     copies_text,
     document_to_line,
 )
+from tthc.spreadsheet import append_row
 
 RECORD_FIELDS = [key for key, _ in EXPORT_COLUMNS]
 
@@ -55,20 +56,22 @@ def write_catalog(records: list[dict[str, Any]], path: Path) -> None:
         sheet = workbook.active
         sheet.title = "Thủ tục hành chính"
         columns = [(key, label) for key, label in EXPORT_COLUMNS if key != "documents"]
-        sheet.append([label for _, label in columns])
+        append_row(sheet, [label for _, label in columns])
         for record in records:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     cell
                     for (key, _), cell in zip(EXPORT_COLUMNS, _cells(record), strict=True)
                     if key != "documents"
-                ]
+                ],
             )
         docs = workbook.create_sheet(DOCUMENTS_SHEET)
-        docs.append(DOCUMENT_COLUMNS)
+        append_row(docs, DOCUMENT_COLUMNS)
         for record in records:
             for doc in record.get("documents") or []:
-                docs.append(
+                append_row(
+                    docs,
                     [record["code"], doc["name"], copies_text(doc) or "", doc.get("form") or "",
                      doc.get("case") or "", doc.get("note") or ""]
                 )  # fmt: skip

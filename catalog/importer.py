@@ -77,6 +77,9 @@ def apply_import(
     if parsed.problems:
         raise ValueError("refusing to import a file with validation problems")
     with db.session() as session:
+        # Take the catalogue's write lock before reading it: a second import (another
+        # process, another instance) waits here and then sees what the first one wrote.
+        repository.lock_catalog(session=session)
         diff = compute_diff(session, parsed, prune=prune)
         if diff.is_empty:
             return diff

@@ -11,7 +11,8 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 
 from catalog import cleaning
 from catalog.normalize import fold, nfc
+from tthc.spreadsheet import UnsafeFile, check_archive, gunzip_bounded, sheet_rows
 
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_]{2,31}$")
 KNOWN_LEVELS = {
@@ -80,6 +82,10 @@ EXPORT_COLUMNS: list[tuple[str, str]] = [
     ("aliases", "Tên gọi khác"),
 ]
 DOC_SEPARATOR = " | "
+MAX_FILE_BYTES = 200 << 20  # the national catalogue is 19 MB as JSON
+# A catalogue cell holds at most a long procedure's document list; csv's default 128 KB
+# field limit is too small for some, and an unbounded one invites memory abuse.
+csv.field_size_limit(8 << 20)
 DOCUMENTS_SHEET = "Thành phần hồ sơ"
 DOCUMENT_COLUMNS = ["Mã số", "Tên giấy tờ", "Số lượng", "Mẫu đơn, tờ khai", "Nhóm", "Ghi chú"]
 
@@ -110,30 +116,41 @@ class CatalogFileError(Exception):
     """The file cannot be read at all (not JSON, not a workbook, no header row)."""
 
 
-def read_catalog_file(path: Path) -> ParsedFile:
-    """Parse a catalogue file by its extension (.json, .json.gz, .csv, .xlsx)."""
+Progress = Callable[[int, float | None], None]
+
+
+def read_catalog_file(path: Path, progress: Progress | None = None) -> ParsedFile:
+    """Parse a catalogue file by its extension (.json, .json.gz, .csv, .xlsx).
+
+    `progress(records, share)` follows the validation, which is most of the time.
+    """
     name = path.name.lower()
     if name.endswith((".json", ".json.gz")):
-        return parse_json(_read_bytes(path))
+        return parse_json(_read_bytes(path), progress)
     if name.endswith(".csv"):
-        return parse_rows(_csv_rows(_read_bytes(path)), sheet=None)
+        return parse_rows(_csv_rows(_read_bytes(path)), sheet=None, progress=progress)
     if name.endswith((".xlsx", ".xlsm")):
         rows, document_rows = _xlsx_rows(path)
         documents = _documents_by_code(document_rows) if document_rows is not None else None
-        return parse_rows(rows, sheet=path.name, documents=documents)
+        return parse_rows(rows, sheet=path.name, documents=documents, progress=progress)
     raise CatalogFileError(f"{path.name}: unsupported file type (use .json, .csv or .xlsx)")
 
 
 def _read_bytes(path: Path) -> bytes:
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise CatalogFileError(f"{path.name} is larger than {MAX_FILE_BYTES >> 20} MB")
     data = path.read_bytes()
     if path.name.lower().endswith(".gz"):
-        import gzip
-
-        data = gzip.decompress(data)
+        try:
+            data = gunzip_bounded(data, path.name)
+        except UnsafeFile as exc:
+            raise CatalogFileError(str(exc)) from None
+        except (OSError, EOFError, zlib.error) as exc:
+            raise CatalogFileError(f"{path.name} is not a readable .gz file: {exc}") from None
     return data
 
 
-def parse_json(data: bytes) -> ParsedFile:
+def parse_json(data: bytes, progress: Progress | None = None) -> ParsedFile:
     """The national portal's JSON array (and our own export, which shares its shape)."""
     try:
         items = json.loads(data.decode("utf-8-sig"))
@@ -151,6 +168,8 @@ def parse_json(data: bytes) -> ParsedFile:
         if "level" in raw and "levels" not in raw:
             raw["levels"] = raw.pop("level")
         _add_record(parsed, raw, where, partial=False)
+        if progress is not None:
+            progress(index, index / len(items))
     return parsed
 
 
@@ -159,6 +178,7 @@ def parse_rows(
     *,
     sheet: str | None,
     documents: dict[str, list[dict[str, Any]]] | None = None,
+    progress: Progress | None = None,
 ) -> ParsedFile:
     """Spreadsheet-like rows: find the header row, map known columns, clean each row.
 
@@ -169,7 +189,7 @@ def parse_rows(
     iterator = iter(enumerate(rows, start=1))
     header: dict[int, str] | None = None
     for row_number, row in iterator:
-        mapping = _header_mapping(row)
+        mapping = _header_mapping(row, where=f"{sheet + ', ' if sheet else ''}row {row_number}")
         if mapping and "code" in mapping.values():
             header = mapping
             parsed.ignored_columns = [
@@ -192,6 +212,8 @@ def parse_rows(
         if documents is not None and (code := _text(raw.get("code"))) in documents:
             raw["documents"] = documents[code]
         _add_record(parsed, raw, f"{prefix}row {row_number}", partial=True)
+        if progress is not None:
+            progress(len(parsed.records), None)
     for code in sorted(set(documents or ()) - set(parsed.records)):
         parsed.problems.append(
             Problem(f"sheet {DOCUMENTS_SHEET}", "code", f"{code} is not on the procedure sheet")
@@ -214,10 +236,18 @@ def _documents_by_code(rows: list[list[Any]]) -> dict[str, list[dict[str, Any]]]
     return out
 
 
-def _header_mapping(row: list[Any]) -> dict[int, str]:
+def _header_mapping(row: list[Any], *, where: str = "header") -> dict[int, str]:
+    """Column index → field; two columns for one field are an error naming both."""
     mapping: dict[int, str] = {}
+    seen: dict[str, str] = {}
     for i, cell in enumerate(row):
         if isinstance(cell, str) and (key := _HEADER_KEYS.get(fold(cell))):
+            if key in seen:
+                raise CatalogFileError(
+                    f"{where}: columns {seen[key]!r} and {cell.strip()!r} both give the {key}; "
+                    "keep one of them"
+                )
+            seen[key] = cell.strip()
             mapping[i] = key
     return mapping
 
@@ -301,6 +331,8 @@ def clean_record(
         rec["name"] = name
     if "field" in raw or not partial:
         rec["field"] = cleaning.clean_name(_text(raw.get("field")) or "")
+        if len(rec["field"]) > 255:
+            problems.append(Problem(where, "field", "is longer than 255 characters"))
     if "levels" in raw or not partial:
         rec["levels"] = _levels(raw.get("levels"), where, problems)
     if "agency" in raw or not partial:
@@ -336,6 +368,8 @@ def clean_record(
         rec["effective_date"] = _date(raw.get("effective_date"), where, problems)
     if "aliases" in raw:
         aliases = cleaning.clean_list(_as_list(raw.get("aliases"), where, "aliases", problems))
+        if any(len(alias) > 255 for alias in aliases):
+            problems.append(Problem(where, "aliases", "an alias is longer than 255 characters"))
         rec["aliases"] = sorted(set(aliases))
     return rec
 
@@ -403,7 +437,14 @@ def _csv_rows(data: bytes) -> Iterable[list[Any]]:
     except UnicodeDecodeError:
         raise CatalogFileError("CSV is not UTF-8 (save it as 'CSV UTF-8')") from None
     delimiter = csv_delimiter(text.split("\n", 1)[0])
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[Any]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as exc:
+        raise CatalogFileError(f"row {reader.line_num}: {exc}") from None
+    return rows
 
 
 def csv_delimiter(header: str) -> str:
@@ -418,14 +459,23 @@ def _xlsx_rows(path: Path) -> tuple[list[list[Any]], list[list[Any]] | None]:
     """Rows of the first sheet, and of the documents sheet when the workbook has one."""
     from openpyxl import load_workbook
 
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise CatalogFileError(f"{path.name} is larger than {MAX_FILE_BYTES >> 20} MB")
     try:
+        check_archive(path)
         workbook = load_workbook(path, read_only=True, data_only=True)
+    except UnsafeFile as exc:
+        raise CatalogFileError(str(exc)) from None
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise CatalogFileError(f"{path.name} is not a readable .xlsx workbook: {exc}") from None
     try:
         sheets = {fold(ws.title): ws for ws in workbook.worksheets}
-        main = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        main = list(sheet_rows(workbook.worksheets[0]))
         docs = sheets.get(fold(DOCUMENTS_SHEET))
-        return main, None if docs is None else [list(r) for r in docs.iter_rows(values_only=True)]
+        return main, None if docs is None else list(sheet_rows(docs))
+    except CatalogFileError:
+        raise
+    except Exception as exc:  # a truncated or malformed sheet XML
+        raise CatalogFileError(f"{path.name}: a sheet cannot be read: {exc}") from None
     finally:
         workbook.close()

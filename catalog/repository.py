@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
 from catalog.models import (
@@ -99,6 +99,19 @@ def get_state(*, session: Session) -> CatalogState:
         session.add(state)
         session.flush()
     return state
+
+
+def lock_catalog(*, session: Session) -> None:
+    """Hold the catalogue's write lock until the transaction ends (every engine).
+
+    A no-op update of the version row does it: PostgreSQL locks the row, SQLite takes its
+    write lock. Readers are not blocked; other writers of the catalogue wait.
+    """
+    state = CatalogState.__table__  # type: ignore[attr-defined]
+    result = session.execute(update(state).where(state.c.id == 1).values(version=state.c.version))
+    if not result.rowcount:  # a database from before migration 0006 created the row
+        get_state(session=session)
+        session.flush()
 
 
 def bump_version(*, session: Session) -> CatalogState:

@@ -22,11 +22,11 @@ class Dossier(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=64, unique=True, index=True)
-    procedure_code: str | None = Field(default=None, max_length=32, index=True)
+    procedure_code: str | None = Field(default=None, max_length=32)
     procedure_name: str | None = None
     field: str | None = None
     agency: str | None = None
-    level: str | None = Field(default=None, max_length=40, index=True)
+    level: str | None = Field(default=None, max_length=40)
     applicant: str | None = None
     secret_hash: str | None = Field(default=None, max_length=64)
     received_at: datetime | None = Field(default=None, index=True)
@@ -34,7 +34,7 @@ class Dossier(SQLModel, table=True):
     finished_at: datetime | None = None
     returned_at: datetime | None = None
     return_method: str | None = None
-    status: int = Field(index=True)  # dossiers.status.Status
+    status: int  # dossiers.status.Status
     updated_at: datetime = Field(default_factory=utcnow)
 
 

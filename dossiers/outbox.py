@@ -1,9 +1,10 @@
 """The notification outbox: claim, then record the outcome of each send.
 
 A row is claimed for a short lease before sending, so several bot instances never send
-the same row at once; it is marked sent right after Telegram accepts it. A crash between
-those two steps is the only way a message can go out twice (Telegram offers no
-idempotent send), and then only once more, after the lease expires.
+the same row at once; it is marked sent right after Telegram accepts it. A send that
+times out is marked sent too ("delivery unknown"): Telegram often delivered it. A crash
+between sending and marking is then the only way a message can go out twice (Telegram
+offers no idempotent send), and then only once more, after the lease expires.
 """
 
 from __future__ import annotations
@@ -74,6 +75,15 @@ class Outbox:
                 backoff = delay or timedelta(seconds=seconds)
                 message.next_attempt_at = utcnow() + backoff
             session.add(message)
+
+    def delivery_unknown(self, message_id: int) -> None:
+        """The send timed out: Telegram may have delivered it. Not sent again."""
+        self._update(
+            message_id,
+            sent_at=utcnow(),
+            last_error="timed out: delivery unknown, not resent",
+            claimed_until=None,
+        )
 
     def failed(self, message_id: int, error: str) -> None:
         """A permanent failure (the user blocked the bot): never retried."""

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
-from dossiers.models import Dossier, DossierAccess, DossierEvent, LookupAttempt, OutboxMessage
+from dossiers.models import Dossier, DossierAccess, LookupAttempt, OutboxMessage
 
 
 def get_dossier(*, session: Session, code: str) -> Dossier | None:
@@ -68,12 +68,6 @@ def count_attempts(
 def add_attempt(*, session: Session, user_id: int, code_hash: str, kind: str, at: datetime) -> None:
     """Count one lookup or one wrong answer."""
     session.add(LookupAttempt(user_id=user_id, code_hash=code_hash, kind=kind, at=at))
-
-
-def history(*, session: Session, dossier_id: int) -> list[DossierEvent]:
-    """The dossier's events, oldest first."""
-    query = select(DossierEvent).where(DossierEvent.dossier_id == dossier_id)
-    return list(session.exec(query.order_by(col(DossierEvent.id))))
 
 
 def due_outbox_ids(*, session: Session, now: datetime, limit: int) -> list[int]:

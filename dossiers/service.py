@@ -101,9 +101,11 @@ class DossierService:
         window: timedelta,
         budget: int = 10,
         max_failures_per_dossier: int = 5,
+        previous_key: bytes | None = None,
     ) -> None:
         self.db = db
         self.key = key
+        self.previous_key = previous_key
         self.code_re = re.compile(code_pattern)
         self.max_failures = max_failures
         self.window = window
@@ -162,14 +164,7 @@ class DossierService:
                     return LookupResult(Outcome.NEED_SECRET, code)
             else:
                 digits = "".join(secret.split())
-                if (
-                    dossier is None
-                    or not dossier.secret_hash
-                    or not SECRET_RE.match(digits)
-                    or not hmac.compare_digest(
-                        secret_hash(self.key, code, digits), dossier.secret_hash
-                    )
-                ):
+                if dossier is None or not self._verify(dossier, code, digits):
                     repository.add_attempt(
                         session=session, user_id=user_id, code_hash=tag, kind="wrong_secret", at=now
                     )
@@ -181,6 +176,23 @@ class DossierService:
                 session=session, user_id=user_id, dossier_id=dossier.id
             )
             return LookupResult(Outcome.FOUND, code, self._view(dossier, access.subscribed, now))
+
+    def _verify(self, dossier: Dossier, code: str, digits: str) -> bool:
+        """Check digits against the stored hash (current key, else the previous one).
+
+        A match under the previous key re-hashes with the current key, so a rotation
+        completes dossier by dossier as citizens use them.
+        """
+        if not dossier.secret_hash or not SECRET_RE.match(digits):
+            return False
+        if hmac.compare_digest(secret_hash(self.key, code, digits), dossier.secret_hash):
+            return True
+        if self.previous_key and hmac.compare_digest(
+            secret_hash(self.previous_key, code, digits), dossier.secret_hash
+        ):
+            dossier.secret_hash = secret_hash(self.key, code, digits)
+            return True
+        return False
 
     def _answers_left(
         self, session: Session, user_id: int, tag: str, since: datetime, now: datetime

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from feedback.reports import DossierReport, DossierRow, Group, SatisfactionReport, Shares
+from tthc.spreadsheet import append_row
 
 NO_DATA = "không có dữ liệu"
 
@@ -93,10 +94,10 @@ def satisfaction_xlsx(report: SatisfactionReport, path: Path | io.BytesIO) -> No
 
     summary = wb.active
     summary.title = "Tổng hợp"
-    summary.append([f"Mức độ hài lòng từ {report.start:%d/%m/%Y} đến {report.end:%d/%m/%Y}"])
-    summary.append(header)
-    summary.append(shares_row("Đánh giá hồ sơ", report.overall))
-    summary.append(shares_row("Đánh giá chung", report.general))
+    append_row(summary, [f"Mức độ hài lòng từ {report.start:%d/%m/%Y} đến {report.end:%d/%m/%Y}"])
+    append_row(summary, header)
+    append_row(summary, shares_row("Đánh giá hồ sơ", report.overall))
+    append_row(summary, shares_row("Đánh giá chung", report.general))
     sheets = [
         ("Tiêu chí", [(c, s) for c, s in report.per_criterion.items()]),
         ("Theo nhóm", [(g.name, g.shares) for g in report.breakdown]),
@@ -106,14 +107,14 @@ def satisfaction_xlsx(report: SatisfactionReport, path: Path | io.BytesIO) -> No
     ]
     for title, rows in sheets:
         sheet = wb.create_sheet(title)
-        sheet.append(header)
+        append_row(sheet, header)
         for name, shares in rows:
-            sheet.append(shares_row(name, shares))
+            append_row(sheet, shares_row(name, shares))
     comments = wb.create_sheet("Ý kiến")
-    comments.append(["Nhóm", "Ý kiến (đánh giá không hài lòng)"])
+    append_row(comments, ["Nhóm", "Ý kiến (đánh giá không hài lòng)"])
     for group in [*report.lowest_procedures, *report.lowest_agencies]:
         for comment in group.comments:
-            comments.append([group.name, comment])
+            append_row(comments, [group.name, comment])
     wb.save(path)
 
 
@@ -124,16 +125,16 @@ def dossiers_xlsx(report: DossierReport, path: Path | io.BytesIO) -> None:
     wb = Workbook()
     sheet = wb.active
     sheet.title = "Hồ sơ"
-    sheet.append(
-        [f"Tình hình giải quyết hồ sơ từ {report.start:%d/%m/%Y} đến {report.end:%d/%m/%Y}"]
+    append_row(
+        sheet, [f"Tình hình giải quyết hồ sơ từ {report.start:%d/%m/%Y} đến {report.end:%d/%m/%Y}"]
     )
-    sheet.append(
+    append_row(sheet,
         ["Cấp" if report.by == "level" else "Cơ quan", "Tiếp nhận", "Đã giải quyết", "Đúng hạn",
          "Trễ hạn", "Đang giải quyết", "Trong đó quá hạn", "Từ chối/rút", "Tỷ lệ đúng hạn (%)"]
     )  # fmt: skip
     for row in [*report.rows, report.total]:
         pct = row.on_time_percent
-        sheet.append(
+        append_row(sheet,
             [row.name, row.received, row.done, row.on_time, row.late, row.in_progress,
              row.overdue, row.closed_unfinished, _pct(pct) if pct is not None else NO_DATA]
         )  # fmt: skip

@@ -121,6 +121,9 @@ class FakeTelegram:
         # Errors the next calls of a method get, in order: (HTTP code, description, retry_after).
         self.failures: dict[str, list[tuple[int, str, int | None]]] = {}
         self.chat_actions: list[tuple[int, str]] = []
+        # Calls of a method that succeed but answer only after this many seconds (once each):
+        # what a client sees when Telegram accepted a message and the reply got lost.
+        self.slow: dict[str, list[float]] = {}
         self.confirmed_offset = 0
         self.files: dict[str, bytes] = {}
         self.activity = asyncio.Event()
@@ -172,6 +175,8 @@ class FakeTelegram:
             )
         try:
             result = await handler(params)
+            if self.slow.get(method):
+                await asyncio.sleep(self.slow[method].pop(0))
         except ApiError as exc:
             self.errors.append((method, exc.description))
             return web.json_response(

@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 from telegram import Update
 from telegram.ext import SimpleUpdateProcessor
+from telegram.request import HTTPXRequest
 
 from bot.app import build_application
 from tests.fakeapi import FakeTelegram, SentMessage
@@ -69,8 +70,16 @@ class FakeServer:
 class BotHarness:
     """The real Application polling the fake server; restartable on the same database."""
 
-    def __init__(self, server: FakeServer, database_url: str, **settings: Any) -> None:
+    def __init__(
+        self,
+        server: FakeServer,
+        database_url: str,
+        *,
+        read_timeout: float | None = None,
+        **settings: Any,
+    ) -> None:
         self.server = server
+        self.read_timeout = read_timeout
         self.api = server.api
         self.database_url = database_url
         self.extra_settings = settings
@@ -86,6 +95,7 @@ class BotHarness:
             telegram_base_url=self.server.base_url,
             telegram_base_file_url=f"http://127.0.0.1:{self.server.port}/file/bot",
             database_url=self.database_url,
+            secret_key="test-secret-key-0123456789",
             catalog_refresh_seconds=0,
             **{"outbox_interval_seconds": 0.2, "outbox_retry_seconds": 0.2, **self.extra_settings},
         )
@@ -94,7 +104,11 @@ class BotHarness:
         self.services = build_services(self.settings())
         self.processor = TrackingProcessor()
         self.application = build_application(
-            self.services, token=TOKEN, update_processor=self.processor, rate_limit=False
+            self.services,
+            token=TOKEN,
+            update_processor=self.processor,
+            rate_limit=False,
+            request=HTTPXRequest(read_timeout=self.read_timeout) if self.read_timeout else None,
         )
         await self.application.initialize()
         await self.application.start()

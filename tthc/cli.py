@@ -16,7 +16,9 @@ import click
 
 from tthc import __version__
 from tthc.config import ConfigError, Settings, get_settings
+from tthc.inputs import MAX_BIGINT
 from tthc.logs import configure_logging
+from tthc.progress import TerminalProgress
 
 
 class CliError(click.ClickException):
@@ -73,6 +75,7 @@ def run() -> None:
     configure_logging(settings.log_level, settings.log_format)
     try:
         token = settings.require_token()
+        settings.require_production_secrets()
     except ConfigError as exc:
         raise CliError(str(exc)) from None
     from bot.app import build_application, run_polling
@@ -133,10 +136,13 @@ def catalog_import(
     from catalog.records import CatalogFileError, read_catalog_file
 
     settings = _settings()
+    progress = TerminalProgress(f"reading {path.name}")
     try:
-        parsed = read_catalog_file(path)
+        parsed = read_catalog_file(path, None if as_json else progress)
     except CatalogFileError as exc:
         raise CliError(f"{path.name}: {exc}") from None
+    finally:
+        progress.done()
     if parsed.problems:
         for problem in parsed.problems[:200]:
             click.echo(f"error: {problem}", err=True)
@@ -338,10 +344,23 @@ def dossier_import(path: Path, dry_run: bool, mapping: tuple[str, ...], as_json:
         if not sep:
             raise CliError(f"--map {item!r}: use HEADER=FIELD")
         extra[header.strip()] = field.strip()
-    services = _services(_settings())
+    settings = _settings()
+    try:
+        settings.require_production_secrets()
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+    services = _services(settings)
+    progress = TerminalProgress(f"importing {path.name}")
     try:
         reader = services.dossier_reader(extra)
-        report = import_dossiers(services.db, path, reader, source=path.name, dry_run=dry_run)
+        report = import_dossiers(
+            services.db,
+            path,
+            reader,
+            source=path.name,
+            dry_run=dry_run,
+            progress=None if as_json else progress,
+        )
     except ValueError as exc:
         raise CliError(str(exc)) from None
     except DossierFileError as exc:
@@ -356,6 +375,7 @@ def dossier_import(path: Path, dry_run: bool, mapping: tuple[str, ...], as_json:
             "nothing was imported"
         ) from None
     finally:
+        progress.done()
         services.close()
     if as_json:
         click.echo(json.dumps({"dry_run": dry_run, **report.summary()}, ensure_ascii=False))
@@ -402,10 +422,11 @@ def users() -> None:
 
 
 ROLE_CHOICE = click.Choice(["staff", "manager"])
+USER_ID = click.IntRange(1, MAX_BIGINT)  # Telegram ids fit a BIGINT; more is a typo
 
 
 @users.command("grant")
-@click.argument("user_id", type=int)
+@click.argument("user_id", type=USER_ID)
 @click.argument("role", type=ROLE_CHOICE)
 def users_grant(user_id: int, role: str) -> None:
     """Give USER_ID (a Telegram user id) the staff or manager role."""
@@ -417,7 +438,7 @@ def users_grant(user_id: int, role: str) -> None:
 
 
 @users.command("revoke")
-@click.argument("user_id", type=int)
+@click.argument("user_id", type=USER_ID)
 @click.argument("role", type=ROLE_CHOICE)
 def users_revoke(user_id: int, role: str) -> None:
     """Take the staff or manager role away from USER_ID."""
@@ -539,6 +560,25 @@ def report_dossiers(
     if chart:
         render.dossiers_chart(result, chart)
     _emit(text, render.dossiers_json(result), as_json)
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Count what would go; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def purge(dry_run: bool, as_json: bool) -> None:
+    """Erase personal data older than RETENTION_DAYS (the bot does this daily)."""
+    from privacy.retention import purge as run_purge
+    from tthc.timeutil import utcnow
+
+    settings = _settings()
+    with _open_services(settings) as services:
+        result = run_purge(services.db, settings.retention_days, now=utcnow(), dry_run=dry_run)
+    if as_json:
+        click.echo(json.dumps({"dry_run": dry_run, **result.counts}))
+        return
+    verb = "would be" if dry_run else "were"
+    for kind, count in result.counts.items():
+        click.echo(f"{kind:16s} {count:8d} {verb} purged")
 
 
 def _plain(html: str) -> str:

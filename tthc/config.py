@@ -14,6 +14,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SQLITE_URL = "sqlite:///./var/tthc.db"
+DEV_SECRET_KEY = "dev-only-secret-change-me"
+MIN_SECRET_LENGTH = 16
 
 
 class ConfigError(Exception):
@@ -32,6 +34,9 @@ class Settings(BaseSettings):
     telegram_base_file_url: str | None = None
     database_url: str = DEFAULT_SQLITE_URL
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    # Group chats where staff commands are allowed (a centre's staff group); everywhere
+    # else they, and dossier, rating and complaint conversations, work in private only.
+    staff_group_chats: Annotated[frozenset[int], NoDecode] = frozenset()
     default_language: Literal["vi", "en"] = "vi"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
@@ -43,7 +48,12 @@ class Settings(BaseSettings):
     dossier_code_pattern: str = r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$"
     dossier_code_example: str = "000.00.20.H56-240527-0001"
     dossier_columns: dict[str, str] = Field(default_factory=dict)
-    secret_key: SecretStr = SecretStr("dev-only-secret-change-me")
+    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    # The key before the last rotation: check digits hashed with it still verify (and are
+    # re-hashed with SECRET_KEY when they do) until the next full import.
+    secret_key_previous: SecretStr | None = None
+    # "development" allows the default SECRET_KEY (console chat, tests, a laptop).
+    environment: Literal["production", "development"] = "production"
     # Lookups of codes a user cannot see yet (found or not), wrong check digits per user
     # and per dossier (all users together), all per window.
     lookup_budget: int = Field(default=10, ge=1)
@@ -65,10 +75,13 @@ class Settings(BaseSettings):
     ]
     # Working days within which staff answer a complaint (told to the citizen on filing).
     complaint_answer_days: int = Field(default=10, ge=1, le=90)
+    # Days each kind of personal data is kept (privacy/retention.py lists the kinds and
+    # their defaults), as JSON: {"unanswered": 90}. A daily job purges what is older.
+    retention_days: dict[str, int] = Field(default_factory=dict)
     digest_weekday: int = Field(default=0, ge=0, le=6)  # 0 = Monday
     digest_time: str = Field(default="08:00", pattern=r"^\d{2}:\d{2}$")
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("admin_ids", "staff_group_chats", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
@@ -79,6 +92,11 @@ class Settings(BaseSettings):
                 raise ValueError("must be Telegram user ids separated by commas") from exc
         return value
 
+    @field_validator("secret_key_previous", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
     def _reject_placeholder(cls, value: object) -> object:
@@ -88,6 +106,19 @@ class Settings(BaseSettings):
                 return None
             if value.lower() in {"changeme", "your-token-here", "xxx"} or ":" not in value:
                 raise ValueError("does not look like a token from @BotFather (id:secret)")
+        return value
+
+    @field_validator("retention_days")
+    @classmethod
+    def _check_retention(cls, value: dict[str, int]) -> dict[str, int]:
+        known = {"lookup_attempts", "access", "dossiers", "unanswered", "complaints", "outbox"}
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(
+                f"unknown kind(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+        if any(days < 1 for days in value.values()):
+            raise ValueError("every kind needs at least 1 day")
         return value
 
     @field_validator("dossier_code_pattern")
@@ -110,6 +141,21 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         """Whether the configured database is a SQLite file."""
         return self.database_url.startswith("sqlite:")
+
+    def require_production_secrets(self) -> None:
+        """Refuse the development SECRET_KEY (or a short one) outside development.
+
+        With a copy of the database, check digits hashed under a known key are
+        brute-forced in milliseconds.
+        """
+        if self.environment == "development":
+            return
+        key = self.secret_key.get_secret_value()
+        if key == DEV_SECRET_KEY or len(key) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                "SECRET_KEY: set a long random value (python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))'); the default is for ENVIRONMENT=development"
+            )
 
     def require_token(self) -> str:
         """Return the bot token or explain, naming the variable, why the bot cannot start."""

@@ -1,11 +1,28 @@
-"""Structured logging: `key=value` text for people, JSON lines for log collectors."""
+"""Structured logging: `key=value` text for people, JSON lines for log collectors.
+
+Every line is scrubbed before it is written, at every level: the bot token (HTTP
+clients log request URLs, which carry it) and phone or ID numbers citizens typed.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from typing import Any
+
+# A bot token "123456789:AA…"; phone and ID numbers as Vietnamese write them (0…, +84…).
+_TOKEN = re.compile(r"(?<!\d)\d{5,12}:[A-Za-z0-9_-]{20,}")
+_PERSONAL_NUMBER = re.compile(r"(?<![\d.])(?:\+84|0)(?:[\s.-]?\d){8,11}(?![\d.])")
+MAX_LINE = 4000
+
+
+def scrub(text: str) -> str:
+    """A log line without the bot token or phone/ID numbers, and not endlessly long."""
+    text = _PERSONAL_NUMBER.sub("<number>", _TOKEN.sub("<token>", text))
+    return text if len(text) <= MAX_LINE else text[: MAX_LINE - 3] + "..."
+
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
@@ -16,7 +33,7 @@ class _TextFormatter(logging.Formatter):
         extra = _extras(record)
         if extra:
             base += " " + " ".join(f"{k}={_short(v)}" for k, v in extra.items())
-        return base
+        return scrub(base)
 
 
 class _JsonFormatter(logging.Formatter):
@@ -30,7 +47,7 @@ class _JsonFormatter(logging.Formatter):
         }
         if record.exc_info:
             data["exc"] = self.formatException(record.exc_info)
-        return json.dumps(data, ensure_ascii=False, default=str)
+        return scrub(json.dumps(data, ensure_ascii=False, default=str))
 
 
 def _extras(record: logging.LogRecord) -> dict[str, Any]:

@@ -58,6 +58,11 @@ def build_services(settings: Settings, *, db: Database | None = None) -> Service
         max_failures=settings.lookup_max_failures,
         window=timedelta(minutes=settings.lookup_window_minutes),
         budget=settings.lookup_budget,
+        previous_key=(
+            settings.secret_key_previous.get_secret_value().encode()
+            if settings.secret_key_previous
+            else None
+        ),
         max_failures_per_dossier=settings.lookup_max_failures_per_dossier,
     )
     return Services(

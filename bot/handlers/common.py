@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
@@ -10,15 +12,62 @@ from bot.context import BotContext
 from bot.links import DOSSIER_LINK, PROCEDURE_LINK, RATING_LINK, code_from_payload
 from bot.sender import send
 from bot.views import Views
+from catalog.chitchat import redact
 from tthc.db import DatabaseUnavailable
+from tthc.inputs import sanitize
 from users.service import LANGUAGES, UserView
 
 log = logging.getLogger(__name__)
+Handler = Callable[[Update, BotContext], Awaitable[None]]
 
 
 def views(context: BotContext) -> Views:
     """The reply builders for this application."""
     return context.bot_data["views"]  # type: ignore[no-any-return]
+
+
+def message_text(update: Update) -> str:
+    """The message's text (or a media caption), through the input boundary."""
+    message = update.effective_message
+    if message is None:
+        return ""
+    return sanitize(message.text or message.caption or "")
+
+
+def arguments(context: BotContext) -> list[str]:
+    """A command's arguments, through the input boundary (empty ones dropped)."""
+    return [a for a in (sanitize(arg) for arg in context.args or []) if a]
+
+
+def in_private(update: Update, context: BotContext, *, staff: bool = False) -> bool:
+    """Whether the update comes from a private chat (or, for staff commands, a staff group).
+
+    Dossiers, ratings, complaints and staff tools show personal data; in a group chat
+    everybody would read it.
+    """
+    chat = update.effective_chat
+    if chat is None or chat.type == "private":
+        return True
+    return staff and chat.id in context.services.settings.staff_group_chats
+
+
+def private_only(*, staff: bool = False) -> Callable[[Handler], Handler]:
+    """Refuse a handler politely outside private chats (see `in_private`)."""
+
+    def wrap(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: BotContext) -> None:
+            if in_private(update, context, staff=staff):
+                await handler(update, context)
+                return
+            user = await current_user(update, context)
+            await send(
+                update, context, views(context).private_only(user.language, context.bot.username)
+            )
+
+        return guarded
+
+    return wrap
 
 
 async def current_user(update: Update, context: BotContext) -> UserView:
@@ -38,7 +87,7 @@ async def start(update: Update, context: BotContext) -> None:
 
     user = await current_user(update, context)
     await context.call(context.services.users.set_state, user.id, None)
-    payload = (context.args or [""])[0]
+    payload = (arguments(context) or [""])[0]
     code = code_from_payload(payload, PROCEDURE_LINK)
     if code is not None:
         await show_card(
@@ -76,7 +125,7 @@ async def cancel(update: Update, context: BotContext) -> None:
 async def language(update: Update, context: BotContext) -> None:
     """`/lang en` switches directly; `/lang` alone offers the choice."""
     user = await current_user(update, context)
-    choice = (context.args or [""])[0].lower()
+    choice = (arguments(context) or [""])[0].lower()
     if choice in LANGUAGES:
         await _set_language(update, context, user.id, choice)
     else:
@@ -153,6 +202,23 @@ async def stale_button(update: Update, context: BotContext) -> None:
     await send(update, context, views(context).text(user.language, "stale", menu=True))
 
 
+def summary(update: object) -> dict[str, object] | str:
+    """What a log needs of an update: ids and kinds, the text cut short and redacted."""
+    if not isinstance(update, Update):
+        return type(update).__name__
+    message = update.effective_message
+    text = (message.text or message.caption or "") if message else ""
+    query = update.callback_query
+    return {
+        "update_id": update.update_id,
+        "user": update.effective_user.id if update.effective_user else None,
+        "chat": update.effective_chat.id if update.effective_chat else None,
+        "chat_type": update.effective_chat.type if update.effective_chat else None,
+        "text": redact(text[:80]) + ("…" if len(text) > 80 else ""),
+        "callback": query.data if query else None,
+    }
+
+
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure with its context and tell the user, in their language, to retry."""
     error = context.error
@@ -161,7 +227,7 @@ async def on_error(update: object, context: BotContext) -> None:
         "update failed: %s",
         type(error).__name__,
         exc_info=error,
-        extra={"update": update.to_dict() if isinstance(update, Update) else repr(update)},
+        extra={"update": summary(update)},
     )
     if not isinstance(update, Update) or update.effective_chat is None:
         return

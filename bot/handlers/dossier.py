@@ -16,7 +16,7 @@ from enum import StrEnum
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.common import current_user, views
+from bot.handlers.common import arguments, current_user, private_only, views
 from bot.sender import send
 from dossiers.service import LookupResult, Outcome
 from users.service import UserView
@@ -41,20 +41,22 @@ Continuation = Callable[[Update, BotContext, UserView, str], Awaitable[None]]
 CONTINUATIONS: dict[Intent, Continuation] = {}
 
 
+@private_only()
 async def hoso_command(update: Update, context: BotContext) -> None:
     """`/hoso <code>` looks a dossier up; `/hoso` alone asks for the code."""
     user = await current_user(update, context)
-    text = " ".join(context.args or [])
+    text = " ".join(arguments(context))
     if text:
         await lookup(update, context, user, text)
     else:
         await prompt(update, context)
 
 
+@private_only()
 async def follow_command(update: Update, context: BotContext) -> None:
     """`/theodoi <code>`: look a dossier up and be told when it changes."""
     user = await current_user(update, context)
-    text = " ".join(context.args or [])
+    text = " ".join(arguments(context))
     if text:
         await lookup(update, context, user, text, intent=Intent.FOLLOW)
     else:
@@ -136,6 +138,7 @@ async def _follow(update: Update, context: BotContext, user: UserView, code: str
     await send(update, context, reply)
 
 
+@private_only()
 async def dossier_button(update: Update, context: BotContext) -> None:
     """`d:v:<code>` refreshes, `d:s:<code>` follows, `d:u:<code>` stops following."""
     user = await current_user(update, context)
@@ -159,6 +162,7 @@ async def dossier_button(update: Update, context: BotContext) -> None:
     await send(update, context, reply)
 
 
+@private_only()
 async def unsubscribe_command(update: Update, context: BotContext) -> None:
     """`/huy_theo_doi`: stop every dossier notification."""
     user = await current_user(update, context)

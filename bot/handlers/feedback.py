@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from telegram import InputFile, Update
+from telegram.error import BadRequest, Forbidden
 
 from bot.context import BotContext
 from bot.feedback_views import FeedbackViews
 from bot.handlers import common, dossier
-from bot.handlers.common import current_user, views
+from bot.handlers.common import arguments, current_user, in_private, private_only, views
 from bot.replies import Reply
 from bot.sender import send, send_to
 from dossiers.service import Outcome
@@ -24,9 +26,11 @@ from feedback.reports import dossiers as dossier_report
 from feedback.reports import satisfaction
 from feedback.roles import NotAdmin, Role
 from tthc.claims import claim_once
+from tthc.inputs import ascii_int
 from tthc.timeutil import VIETNAM, vietnam_today
 from users.service import UserView
 
+log = logging.getLogger(__name__)
 RATING = "rating"
 COMPLAINT = "complaint"
 COMPLAINT_CONFIRM = "complaint_confirm"
@@ -47,12 +51,14 @@ def fviews(context: BotContext) -> FeedbackViews:
 # -- ratings ---------------------------------------------------------------------------
 
 
+@private_only()
 async def rate_command(update: Update, context: BotContext) -> None:
     """`/danhgia <code>` rates a finished dossier; `/danhgia` alone rates the service."""
     user = await current_user(update, context)
-    await start_rating(update, context, user, " ".join(context.args or []) or None)
+    await start_rating(update, context, user, " ".join(arguments(context)) or None)
 
 
+@private_only()
 async def rate_button(update: Update, context: BotContext) -> None:
     """`g:d:<code>` (under a finished dossier) and `m:rate` (the menu)."""
     user = await current_user(update, context)
@@ -83,6 +89,7 @@ async def start_rating(
     await send(update, context, fviews(context).rating_prompt(user.language, code))
 
 
+@private_only()
 async def rating_button(update: Update, context: BotContext) -> None:
     """`g:l:<level>`, `g:c:<criterion>:<level>`, `g:m` (comment), `g:s` (send), `g:x` (cancel)."""
     user = await current_user(update, context)
@@ -94,11 +101,20 @@ async def rating_button(update: Update, context: BotContext) -> None:
         await context.call(services.users.set_state, user.id, None)
         await send(update, context, views(context).text(user.language, "cancelled", menu=True))
         return
-    if user.state != RATING or (action != "l" and "level" not in draft):
-        await common.stale_button(update, context)  # an old rating message: its draft is gone
+    scale = len(services.settings.rating_scale)
+    criteria = len(services.settings.rating_criteria)
+    if (
+        user.state != RATING
+        or (action != "l" and "level" not in draft)
+        or (action == "l" and int(parts[2]) >= scale)
+        or (action == "c" and (int(parts[2]) >= criteria or int(parts[3]) >= scale))
+    ):
+        # An old rating message (its draft is gone), or a forged or outdated button whose
+        # level or criterion is not on the configured scale: nothing is stored.
+        await common.stale_button(update, context)
         return
     if action == "l":
-        draft["level"] = min(int(parts[2]), len(services.settings.rating_scale) - 1)
+        draft["level"] = int(parts[2])
     elif parts[1] == "c":
         draft.setdefault("criteria", {})[parts[2]] = int(parts[3])
     elif parts[1] == "m":
@@ -166,6 +182,7 @@ async def handle_text(update: Update, context: BotContext, user: UserView, text:
 # -- complaints ------------------------------------------------------------------------
 
 
+@private_only()
 async def complaint_command(update: Update, context: BotContext) -> None:
     """`/phananh [dossier or procedure code] [text]`, or the menu.
 
@@ -173,7 +190,7 @@ async def complaint_command(update: Update, context: BotContext) -> None:
     digits); anything else typed after the command is the complaint itself.
     """
     user = await current_user(update, context)
-    args = context.args or []
+    args = arguments(context)
     first = args[0] if args else ""
     rest = " ".join(args[1:]).strip()
     services = context.services
@@ -219,7 +236,12 @@ async def ask_complaint(
 
 
 async def attachment_message(update: Update, context: BotContext) -> None:
-    """A photo or file: part of a complaint being written, otherwise not understood."""
+    """A photo or file: part of a complaint being written, otherwise not understood.
+
+    In a group chat a photo is somebody talking to the group, not to the bot: ignored.
+    """
+    if not in_private(update, context):
+        return
     user = await current_user(update, context)
     message = update.effective_message
     if user.state != COMPLAINT or message is None:
@@ -259,6 +281,7 @@ async def _draft_complaint(
     await send(update, context, fviews(context).complaint_draft(user.language, draft))
 
 
+@private_only()
 async def complaint_button(update: Update, context: BotContext) -> None:
     """`pa:s` files the shown complaint, `pa:e` lets the citizen rewrite it, `pa:x` drops it."""
     user = await current_user(update, context)
@@ -308,6 +331,7 @@ async def _allowed(update: Update, context: BotContext, user: UserView, role: Ro
     return False
 
 
+@private_only(staff=True)
 async def inbox_command(update: Update, context: BotContext) -> None:
     """`/hopthu`: open complaints (staff)."""
     user = await current_user(update, context)
@@ -327,13 +351,14 @@ async def inbox_command(update: Update, context: BotContext) -> None:
     await send(update, context, views(context).text(user.language, "complaint_list", items=items))
 
 
+@private_only(staff=True)
 async def answer_command(update: Update, context: BotContext) -> None:
     """`/traloi <ticket> <text>`: answer a complaint; the citizen gets the answer."""
     user = await current_user(update, context)
     if not await _allowed(update, context, user, Role.STAFF):
         return
     v = views(context)
-    args = context.args or []
+    args = arguments(context)
     if len(args) < 2:
         await send(
             update,
@@ -351,28 +376,33 @@ async def answer_command(update: Update, context: BotContext) -> None:
     note = v.text(
         citizen.language, "complaint_answer", ticket=answered.ticket, answer=answered.answer
     )
-    await send_to(context.bot, answered.user_id, note)
-    await send(
-        update,
-        context,
-        v.text(user.language, "staff_answered", ticket=answered.ticket),
-    )
+    delivered = True
+    try:
+        await send_to(context.bot, answered.user_id, note)
+    except (Forbidden, BadRequest) as exc:  # the citizen blocked the bot or left
+        log.warning("complaint answer %s not delivered: %s", answered.ticket, exc)
+        delivered = False
+    reply = v.text(user.language, "staff_answered", ticket=answered.ticket, delivered=delivered)
+    await send(update, context, reply)
 
 
+@private_only(staff=True)
 async def close_command(update: Update, context: BotContext) -> None:
     """`/dong <ticket>`: close a complaint."""
     user = await current_user(update, context)
     if not await _allowed(update, context, user, Role.STAFF):
         return
     v = views(context)
-    if not context.args:
+    args = arguments(context)
+    if not args:
         await send(update, context, v.text(user.language, "staff_usage", usage="/dong PA-000001"))
         return
-    closed = await context.call(context.services.complaints.close, context.args[0])
+    closed = await context.call(context.services.complaints.close, args[0])
     template = "staff_closed" if closed else "ticket_unknown"
-    await send(update, context, v.text(user.language, template, ticket=context.args[0].upper()))
+    await send(update, context, v.text(user.language, template, ticket=args[0].upper()[:20]))
 
 
+@private_only(staff=True)
 async def roles_command(update: Update, context: BotContext) -> None:
     """`/quyen [cap|thu <user id> staff|manager]` (administrators)."""
     user = await current_user(update, context)
@@ -385,17 +415,17 @@ async def roles_command(update: Update, context: BotContext) -> None:
             v.text(user.language, "not_allowed", role=None),
         )
         return
-    args = context.args or []
+    args = arguments(context)
+    target = ascii_int(args[1], low=1) if len(args) == 3 else None
     if (
-        len(args) == 3
+        target is not None
         and args[0] in ("cap", "thu", "grant", "revoke")
-        and args[1].isdigit()
         and args[2] in ("staff", "manager")
     ):
         grant = args[0] in ("cap", "grant")
         change = services.roles.grant if grant else services.roles.revoke
         try:
-            done = await context.call(change, int(args[1]), Role(args[2]), by=user.id)
+            done = await context.call(change, target, Role(args[2]), by=user.id)
         except NotAdmin:
             done = False
         reply = v.text(
@@ -410,15 +440,17 @@ async def roles_command(update: Update, context: BotContext) -> None:
 # -- reports ---------------------------------------------------------------------------
 
 
+@private_only(staff=True)
 async def report_command(update: Update, context: BotContext) -> None:
     """`/baocao [days]`: satisfaction and dossier figures as text, a chart and a workbook."""
     user = await current_user(update, context)
     if not await _allowed(update, context, user, Role.MANAGER):
         return
-    days = int(context.args[0]) if context.args and context.args[0].isdigit() else 30
+    args = arguments(context)
+    days = (ascii_int(args[0], low=1, high=366) if args else None) or 30
     chat = update.effective_chat
     assert chat is not None
-    await send_reports(context, chat.id, user.language, days=min(max(days, 1), 366))
+    await send_reports(context, chat.id, user.language, days=days)
 
 
 async def send_reports(

@@ -9,7 +9,7 @@ from telegram.constants import ChatAction
 
 from bot.context import BotContext
 from bot.handlers import dossier, feedback
-from bot.handlers.common import current_user, views
+from bot.handlers.common import current_user, in_private, message_text, views
 from bot.links import PROCEDURE_LINK, deep_link
 from bot.sender import send
 from bot.views import list_id, parse_section
@@ -23,16 +23,18 @@ SEARCH_LIST = "q"  # the origin kind of a card opened from a search result list
 
 async def text_message(update: Update, context: BotContext) -> None:
     """Any text that is not a command is a question about a procedure."""
-    message = update.effective_message
     user = await current_user(update, context)
-    text = (message.text or "") if message else ""
+    text = message_text(update)
     v = views(context)
     if not text.strip():
         await send(update, context, v.text(user.language, "empty_text"))
         return
-    if await feedback.handle_text(update, context, user, text):
+    # Conversations that carry personal data (dossiers, ratings, complaints) happen in
+    # private chats only; in a group the bot answers questions about procedures.
+    private = in_private(update, context)
+    if private and await feedback.handle_text(update, context, user, text):
         return
-    if await dossier.handle_text(update, context, user, text):
+    if private and await dossier.handle_text(update, context, user, text):
         return
     limit = context.services.settings.max_query_length
     if len(text) > limit:  # a question; complaints and comments have their own limits

@@ -117,3 +117,23 @@ def test_other_layouts_map_columns_and_xlsx_works(db: Database, tmp_path: Path) 
     assert report.added == 1 and dossiers(db)[A].status == Status.RETURNED
     with pytest.raises(ValueError, match="unknown dossier field"):
         reader(**{"Số HS": "nonsense"})
+
+
+def test_import_reports_progress_per_chunk(db: Database, tmp_path: Path) -> None:
+    import dossiers.importer as importer
+
+    lines = [
+        f"000.00.20.H56-240527-{n:04d},1.000656,Lê,0912345678,,,,Đang xử lý" for n in range(1, 13)
+    ]
+    path = write(tmp_path, lines)
+    seen: list[tuple[int, float | None]] = []
+    original = importer.CHUNK
+    importer.CHUNK = 5
+    try:
+        import_dossiers(
+            db, path, reader(), source="d.csv", progress=lambda n, f: seen.append((n, f))
+        )
+    finally:
+        importer.CHUNK = original
+    assert [n for n, _ in seen] == [5, 10, 12]
+    assert all(f is not None and 0 < f <= 1 for _, f in seen) and seen[-1][1] == 1.0

@@ -313,3 +313,30 @@ async def test_transient_errors_are_retried_and_a_blocked_chat_is_not(
         (False, True),
         (True, False),
     ]
+
+
+async def test_a_notification_that_timed_out_after_delivery_is_not_sent_again(
+    server: FakeServer, sqlite_templates: dict[str, Path], tmp_path: Path
+) -> None:
+    url = _fresh_db("sqlite", True, sqlite_templates, None, tmp_path)
+    harness = BotHarness(server, url, read_timeout=0.5)
+    await harness.start()
+    try:
+        load(harness, tmp_path, [row(12, Status.PROCESSING)])
+        citizen = harness.user(212)
+        await citizen.send(code(12))
+        await citizen.press("🔔 Báo cho tôi khi có thay đổi")
+        before = len(harness.api.sent)
+        harness.api.slow["sendMessage"] = [2.0]  # accepted, but the answer comes too late
+        assert load(harness, tmp_path, [row(12, Status.DONE)], "done.csv") == 1
+        await wait_until(lambda: _outbox_settled(harness))
+        assert harness.services is not None
+        with harness.services.db.session() as session:
+            (message,) = session.exec(select(OutboxMessage)).all()
+        assert message.sent_at is not None and "delivery unknown" in (message.last_error or "")
+        await harness.restart()  # nothing is left to send, even after the lease
+        await wait_until(lambda: _outbox_settled(harness))
+        delivered = [m for m in harness.api.sent[before:] if m.chat_id == 212]
+        assert len(delivered) == 1  # Telegram got it once; the bot did not resend
+    finally:
+        await harness.stop()

@@ -61,3 +61,26 @@ def test_paused_states_stop_the_clock_in_reports_too() -> None:
         assert deadline(DUE, None, NOW, status).timeliness is Timeliness.PAUSED
     assert deadline(DUE, None, NOW, Status.PROCESSING).timeliness is Timeliness.OVERDUE
     assert "paused" in card(Status.STOPPED, "en") and "overdue" not in card(Status.STOPPED, "en")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["27/05/2024 07:31", "27/05/2024 06:59", "01/01/2025 00:00", "29/02/2024 23:59", "2024-05-27 07:31",
+     "31/12/2024 08:00", "1/2/2024 9:05"],
+)  # fmt: skip
+def test_the_bulk_timestamp_text_is_what_sqlalchemy_stores(text: str) -> None:
+    from sqlalchemy.dialects import sqlite
+
+    from dossiers.records import parse_date, sqlite_timestamp
+
+    store = sqlite.DATETIME().bind_processor(sqlite.dialect())
+    expected = store(parse_date(text).astimezone(UTC).replace(tzinfo=None))  # type: ignore[union-attr,misc]
+    assert sqlite_timestamp(text) == expected
+
+
+@pytest.mark.parametrize("text", ["30/02/2024 08:00", "29/02/2023 08:00", "12/13/2024 08:00"])
+def test_impossible_dates_are_refused_by_the_bulk_path(text: str) -> None:
+    from dossiers.records import sqlite_timestamp
+
+    with pytest.raises(ValueError):
+        sqlite_timestamp(text)

@@ -189,6 +189,7 @@ def test_every_template_renders_in_every_language() -> None:
         ),
         "example": "000.00.20.H56-240527-0001",
         "left": 2,
+        "delivered": False,
         "days": 10,
         "due": date(2026, 1, 16),
         "text": "Phản ánh <&>",

@@ -1,0 +1,106 @@
+"""Retention: what personal data the bot stores, for how long, and the purge that enforces it.
+
+| kind | what goes | default |
+|---|---|---|
+| lookup_attempts | rate-limit rows (user id, hashed receipt code) | 2 days |
+| access | who looked up a dossier, once it is finished or closed | 365 days |
+| dossiers | applicant name and check-digit hash of finished or closed dossiers | 365 days |
+| unanswered | questions nobody answered (already without phone numbers) | 180 days |
+| complaints | closed complaints (text, answer, attachment, who sent it) | 365 days |
+| outbox | sent or abandoned notifications | 90 days |
+
+Dossiers themselves stay (procedure, dates, status): the managers' figures need them,
+and they name nobody once the applicant is erased. Ratings stay for the same figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from catalog.models import UnansweredQuery
+from dossiers.models import Dossier, DossierAccess, LookupAttempt, OutboxMessage
+from dossiers.status import Status
+from feedback.models import Complaint
+from tthc.db import Database
+
+# The same kinds as tthc.config's RETENTION_DAYS validator (a test checks they agree).
+DEFAULT_DAYS = {
+    "lookup_attempts": 2,
+    "access": 365,
+    "dossiers": 365,
+    "unanswered": 180,
+    "complaints": 365,
+    "outbox": 90,
+}
+_ENDED = [int(s) for s in Status if s.finished or s.closed]
+
+
+@dataclass(frozen=True)
+class Purged:
+    """How many rows each kind lost (or would lose, in a dry run)."""
+
+    counts: dict[str, int]
+    dry_run: bool
+
+
+def purge(db: Database, days: dict[str, int], *, now: datetime, dry_run: bool = False) -> Purged:
+    """Apply the retention policy in one transaction; `dry_run` only counts."""
+    policy = {**DEFAULT_DAYS, **days}
+    cutoff = {kind: now - timedelta(days=n) for kind, n in policy.items()}
+    dossier = Dossier.__table__  # type: ignore[attr-defined]
+    ended_before = and_(
+        dossier.c.status.in_(_ENDED),
+        func.coalesce(dossier.c.returned_at, dossier.c.finished_at, dossier.c.updated_at)
+        < cutoff["dossiers"],
+    )
+    access_ended = select(dossier.c.id).where(
+        dossier.c.status.in_(_ENDED),
+        func.coalesce(dossier.c.returned_at, dossier.c.finished_at, dossier.c.updated_at)
+        < cutoff["access"],
+    )
+    outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
+    statements = {
+        "lookup_attempts": delete(LookupAttempt).where(
+            LookupAttempt.at < cutoff["lookup_attempts"]  # type: ignore[arg-type]
+        ),
+        "access": delete(DossierAccess).where(
+            DossierAccess.dossier_id.in_(access_ended)  # type: ignore[attr-defined]
+        ),
+        "dossiers": update(dossier)
+        .where(
+            ended_before, or_(dossier.c.applicant.is_not(None), dossier.c.secret_hash.is_not(None))
+        )
+        .values(applicant=None, secret_hash=None),
+        "unanswered": delete(UnansweredQuery).where(
+            UnansweredQuery.last_seen < cutoff["unanswered"]  # type: ignore[arg-type]
+        ),
+        "complaints": delete(Complaint).where(
+            Complaint.status == "closed",  # type: ignore[arg-type]
+            Complaint.closed_at < cutoff["complaints"],  # type: ignore[operator]
+        ),
+        "outbox": delete(outbox).where(
+            or_(outbox.c.sent_at < cutoff["outbox"], outbox.c.failed_at < cutoff["outbox"])
+        ),
+    }
+    counts: dict[str, int] = {}
+    with db.session() as session:
+        for kind, statement in statements.items():
+            counts[kind] = _count(session, statement) if dry_run else _run(session, statement)
+        if dry_run:
+            session.rollback()
+    return Purged(counts, dry_run)
+
+
+def _run(session: Session, statement: object) -> int:
+    return int(session.execute(statement).rowcount or 0)  # type: ignore[call-overload]
+
+
+def _count(session: Session, statement: object) -> int:
+    """Rows a DELETE or UPDATE would touch, without touching them."""
+    table = statement.table  # type: ignore[attr-defined]
+    where = statement.whereclause  # type: ignore[attr-defined]
+    return int(session.execute(select(func.count()).select_from(table).where(where)).scalar() or 0)

@@ -1,0 +1,63 @@
+"""Retention on SQLite and PostgreSQL: old personal data goes, figures stay."""
+
+from __future__ import annotations
+
+import typing
+from datetime import timedelta
+
+from sqlmodel import select
+
+from catalog.models import UnansweredQuery
+from dossiers.models import Dossier, DossierAccess, LookupAttempt
+from dossiers.status import Status
+from feedback.models import Complaint
+from privacy.retention import DEFAULT_DAYS, purge
+from tthc.config import Settings
+from tthc.db import Database
+from tthc.timeutil import utcnow
+
+
+def test_old_personal_data_is_purged_and_recent_data_kept(db: Database) -> None:
+    now = utcnow()
+    old, recent = now - timedelta(days=400), now - timedelta(days=3)
+    with db.session() as session:
+        done_old = Dossier(code="D-OLD", status=int(Status.RETURNED), applicant="Lê Văn A",
+                           secret_hash="h", returned_at=old, updated_at=old)  # fmt: skip
+        open_old = Dossier(code="D-OPEN", status=int(Status.PROCESSING), applicant="Trần B",
+                           secret_hash="h", updated_at=old)  # fmt: skip
+        session.add_all([done_old, open_old])
+        session.flush()
+        session.add_all([
+            DossierAccess(user_id=1, dossier_id=done_old.id),
+            DossierAccess(user_id=1, dossier_id=open_old.id),
+            LookupAttempt(user_id=1, code_hash="x", kind="lookup", at=recent),
+            LookupAttempt(user_id=1, code_hash="y", kind="lookup", at=recent - timedelta(days=1)),
+            UnansweredQuery(kind="none", normalized="cu", query="cũ", last_seen=old),
+            UnansweredQuery(kind="none", normalized="moi", query="mới", last_seen=recent),
+            Complaint(user_id=1, text="cũ", status="closed", closed_at=old),
+            Complaint(user_id=1, text="mở", status="open", created_at=old),
+        ])  # fmt: skip
+    dry = purge(db, {}, now=now, dry_run=True)
+    assert dry.counts == {
+        "lookup_attempts": 2, "access": 1, "dossiers": 1, "unanswered": 1, "complaints": 1,
+        "outbox": 0,
+    }  # fmt: skip
+    with db.session() as session:
+        assert session.exec(select(Dossier).where(Dossier.code == "D-OLD")).one().applicant
+    done = purge(db, {"lookup_attempts": 3}, now=now)
+    assert done.counts["lookup_attempts"] == 1 and done.counts["dossiers"] == 1
+    with db.session() as session:
+        dossiers = {d.code: d for d in session.exec(select(Dossier))}
+        assert (dossiers["D-OLD"].applicant, dossiers["D-OLD"].secret_hash) == (None, None)
+        assert dossiers["D-OLD"].status == int(Status.RETURNED)  # the figures keep it
+        assert dossiers["D-OPEN"].applicant == "Trần B"  # still in progress: kept
+        assert len(session.exec(select(DossierAccess)).all()) == 1
+        assert [q.query for q in session.exec(select(UnansweredQuery))] == ["mới"]
+        assert [c.text for c in session.exec(select(Complaint))] == ["mở"]
+    assert purge(db, {}, now=now).counts["dossiers"] == 0  # idempotent
+
+
+def test_the_settings_know_the_same_kinds() -> None:
+    annotation = typing.get_type_hints(Settings)["retention_days"]
+    assert annotation == dict[str, int]
+    Settings(_env_file=None, retention_days=dict.fromkeys(DEFAULT_DAYS, 5))  # type: ignore[call-arg]

@@ -1,0 +1,39 @@
+"""Logs never hold the bot token or phone/ID numbers, at any level."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pytest
+
+from tthc.logs import configure_logging, scrub
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_every_line_is_scrubbed(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    configure_logging("DEBUG", fmt)
+    try:
+        logging.getLogger("httpx").warning(
+            "HTTP Request: POST https://api.telegram.org/bot%s/getUpdates", TOKEN
+        )
+        logging.getLogger("x").debug("text from 0912 345 678, cccd 001203004567, user 987654321")
+        try:
+            raise ValueError(f"failed for +84912345678 with {TOKEN}")
+        except ValueError:
+            logging.getLogger("x").exception("boom")
+    finally:
+        configure_logging("WARNING", "text")
+    out = stream.getvalue()
+    assert TOKEN not in out and "AAHdqTcv" not in out
+    assert "0912 345 678" not in out and "001203004567" not in out and "912345678" not in out
+    assert "987654321" in out  # a Telegram user id is not a phone number
+    assert out.count("<token>") >= 2
+
+
+def test_scrub_cuts_long_lines() -> None:
+    assert len(scrub("x" * 10_000)) == 4000
