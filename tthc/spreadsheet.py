@@ -75,9 +75,14 @@ def sheet_rows(sheet: Any) -> Iterator[list[Any]]:
 
 def append_row(sheet: Any, values: list[Any]) -> None:
     """Append a row with every string cell written as text, never as a formula."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and (
-            cell.data_type == "f" or cell.value.startswith(_RISKY_START)
-        ):
-            cell.data_type = "s"
+    from openpyxl.cell.cell import Cell
+
+    cells: list[Any] = []
+    for value in values:
+        if isinstance(value, str) and value.startswith(_RISKY_START):
+            cell = Cell(sheet, value=value)
+            cell.data_type = "s"  # openpyxl made "=…" a formula; it is text
+            cells.append(cell)
+        else:
+            cells.append(value)
+    sheet.append(cells)
