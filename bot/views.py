@@ -6,11 +6,12 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from bot.replies import MAX_CALLBACK_BYTES, Button, Reply, grid, rows
+from catalog.answering import Answer, AnswerKind, family
 from catalog.browse import Facet, FacetKind, split_agencies
 from catalog.models import Procedure
-from catalog.normalize import short_id
+from catalog.normalize import fold, short_id
 from catalog.reading import read_card
-from catalog.search import Confidence, Entry, Hit, SearchResult, base_name
+from catalog.search import Entry, Hit, base_name
 from catalog.service import CatalogInfo
 from checklist.service import ChecklistEntry
 from dossiers.service import DossierView, LookupResult, Outcome
@@ -21,8 +22,6 @@ T = TypeVar("T")
 FACET_PAGE = 10
 MEMBER_PAGE = 10
 CHECKLIST_PAGE = 8
-LIST_SHARE = 0.8  # a result list keeps hits scoring at least this share of the best one
-SUGGESTION_SCORE = 0.5  # below this, a "none" reply suggests browsing instead
 
 SECTIONS = ("documents", "steps", "fees", "time", "ways", "legal", "result")
 SECTION_CODES = {"documents": "d", "steps": "s", "fees": "f", "time": "t", "ways": "w", "legal": "l", "result": "r", "notes": "n"}  # fmt: skip
@@ -93,22 +92,18 @@ class Views:
             ),
         )
 
-    def search_result(self, lang: str, result: SearchResult) -> Reply:
-        """A numbered list to choose from (ambiguous), or the no-match reply.
+    def search_result(self, lang: str, answer: Answer) -> Reply:
+        """A numbered list to choose from, or the no-match reply.
 
         The text names each procedure in full with its level and agency (long official
         names often differ only near the end); buttons carry the number and the start,
         made distinct with the level, then the agency, then the code when starts match.
         A pick from a list opens the card in place of the list, with a way back to it.
-        Lists keep only hits near the best one; a no-match reply suggests procedures only
-        when they are plausibly related, and always offers browsing.
+        A no-match reply suggests procedures only when they are plausibly related, and
+        always offers browsing.
         """
-        best = result.best.score if result.best else 0.0
-        ambiguous = result.confidence is Confidence.AMBIGUOUS
-        if ambiguous:
-            hits = [h for h in result.hits if h.score >= best * LIST_SHARE]
-        else:
-            hits = [h for h in result.hits if h.score >= SUGGESTION_SCORE]
+        hits = list(answer.shown)
+        listed = answer.kind is AnswerKind.LIST
         items = [
             {
                 "name": _caption(h.name, 220),
@@ -117,21 +112,38 @@ class Views:
             }
             for h in hits
         ]
-        template = "search_list" if ambiguous else "search_none"
-        text = self.m.render(lang, template, query=_short(result.query), items=items)
-        origin = f"q:{list_id(result.normalized)}:0"
+        template = "search_list" if listed else "search_none"
+        query = _short(answer.result.query)
+        text = self.m.render(lang, template, query=query, items=items)
+        origin = search_origin(answer)
         buttons = [
             (
                 Button(
                     self.m.label(lang, "hit", number=n, name=caption),
-                    f"o:{origin}:{h.code}" if ambiguous else f"r:{h.code}",
+                    f"o:{origin}:{h.code}" if listed else f"r:{h.code}",
                 ),
             )
             for n, (h, caption) in enumerate(zip(hits, distinct_captions(hits), strict=True), 1)
         ]
-        if result.confidence is Confidence.NONE:
+        if not listed:
             buttons.append((Button(self.m.label(lang, "menu_browse"), "m:browse"),))
         return Reply(text, tuple(buttons))
+
+    def search_choice(self, lang: str, answer: Answer) -> Reply:
+        """One short question when the results are one service for different cases.
+
+        Each button names only the case ("Người dưới 14 tuổi"); a pick opens that card in
+        place, with a way back to the question.
+        """
+        service = family(answer.shown[0].name)
+        name = _service_name(answer.shown[0].name)
+        text = self.m.render(lang, "search_choice", service=name, people=_about_people(service))
+        origin = search_origin(answer)
+        buttons = tuple(
+            (Button(_caption(label, 60), f"o:{origin}:{h.code}"),)
+            for h, label in zip(answer.shown, answer.labels, strict=True)
+        )
+        return Reply(text, buttons)
 
     def procedure_card(
         self,
@@ -425,6 +437,26 @@ def distinct_captions(hits: list[Hit], width: int = 44) -> list[str]:
                 extras[i].append(qualifier(hit))
         captions = [render(i) for i in range(len(hits))]
     return captions
+
+
+def search_origin(answer: Answer) -> str:
+    """The origin of cards opened from a search reply: `q:<list id>:0`."""
+    return f"q:{list_id(answer.result.normalized)}:0"
+
+
+def _service_name(name: str) -> str:
+    """The part of an official name before whom or which case it is for."""
+    base = base_name(name)
+    service = family(name)
+    if service is None:
+        return base
+    words = len(service[0].split())
+    return " ".join(base.split()[:words])
+
+
+def _about_people(service: tuple[str, str] | None) -> bool:
+    """Whether the cases are kinds of people ("Người dưới 14 tuổi"), so the question is "for whom"."""
+    return service is not None and fold(service[1]).startswith(("nguoi", "tre", "cong dan"))
 
 
 def share_link(deep_link: str, title: str) -> str:

@@ -18,12 +18,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from catalog.normalize import fold
+from catalog.calibration import Calibration, Confidence, Signals, load_calibration
+from catalog.normalize import Word, fold, words
+from catalog.question import Aspect, Intents, Phrase, Phrasing, phrase_words, same
 
 CODE_IN_QUERY = re.compile(r"\b(\d\.\d{6})\b")
 LEVEL_SUFFIX = re.compile(
@@ -55,7 +57,7 @@ PARENTHESES = re.compile(r"\([^()]*\)")
 MARKERS: tuple[tuple[str, ...], ...] = tuple(
     tuple(m.split())
     for m in (
-        "lai", "doi", "thay doi", "gia han", "xoa", "huy", "thu hoi", "cham dut",
+        "cap lai", "ki lai", "doi", "thay doi", "gia han", "xoa", "huy", "thu hoi", "cham dut",
         "dieu chinh", "dinh chinh", "tam ngung", "giai the", "luu dong", "nuoc ngoai",
         "sua doi", "bo sung", "hieu dinh", "khoi phuc", "to chuc", "bien gioi",
         "cap bo", "trung uong", "dung thuc hien", "tam dung", "tam thoi", "chuyen tiep",
@@ -76,14 +78,10 @@ CITIZEN_WORDS = (" ca nhan ", " ho gia dinh ")
 W_COVERAGE, W_PRECISION, W_PHRASE, W_PREFIX = 0.55, 0.22, 0.13, 0.1
 W_FUZZ = 0.1
 LEVEL_BONUS = 0.05  # a level the query names ("cấp xã")
-
-
-class Confidence(StrEnum):
-    """How sure the ranking is about its first result."""
-
-    CONFIDENT = "confident"
-    AMBIGUOUS = "ambiguous"
-    NONE = "none"
+MAX_SEED_WORDS = 10  # candidates come from the question's rarest words, this many at most
+PAIR_WEIGHT = 0.5  # weight of a word pair a name uses, relative to its rarity
+COMMON_DF_SHARE = 0.08  # words in more names than this share are everyday words
+ACCENT_MISMATCH = 0.35  # weight of a word whose typed diacritics differ from the name's
 
 
 @dataclass(frozen=True)
@@ -118,11 +116,27 @@ class SearchResult:
     normalized: str
     confidence: Confidence
     hits: tuple[Hit, ...]
+    aspect: Aspect | None = None  # the card section the question asks about
+    signals: Signals | None = None  # what the ranking says about its first result
 
     @property
     def best(self) -> Hit | None:
         """The first hit, if any."""
         return self.hits[0] if self.hits else None
+
+
+@dataclass(frozen=True)
+class Understood:
+    """A query as the index reads it."""
+
+    tokens: list[str]
+    soft: set[str]
+    level: str | None
+    aspect: Aspect | None
+    keys: dict[str, str | None] = field(default_factory=dict)  # accent key per token
+    framed: bool = False  # question framing was removed
+    intent: bool = False  # an everyday-wording rule recognised the need
+    pairs: set[tuple[str, str]] = field(default_factory=set)  # adjacent word pairs
 
 
 @dataclass
@@ -133,6 +147,7 @@ class _Variant:
     text: str
     sequence: tuple[str, ...] = ()
     head: frozenset[str] = frozenset()
+    keys: dict[str, frozenset[str]] = field(default_factory=dict)  # accent keys per token
 
 
 @dataclass
@@ -147,32 +162,35 @@ class _Doc:
     min_weight: float = 1.0
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """Decision boundaries for the confidence classes (tuned on tests/data/search_eval.tsv)."""
+class _Match(NamedTuple):
+    """How one name variant matched the question."""
 
-    min_coverage: float = 0.6
-    min_score: float = 0.45
-    confident_coverage: float = 0.8
-    confident_margin: float = 0.06
-    confident_score: float = 0.7
-    common_df_share: float = 0.08
+    score: float
+    coverage: float
+    precision: float
+    phrase: float
+    found: frozenset[str]
 
 
 class Synonyms:
-    """Phrase rewriting on folded tokens, longest phrase first.
+    """Phrase rewriting on typed words, longest phrase first.
 
     Words of a replacement written in [brackets] are *soft*: they help ranking when a
     name contains them but weigh little when it does not ("sổ đỏ" → "giấy chứng nhận
-    [quyền sử dụng đất]" still finds "Cấp lại Giấy chứng nhận do bị mất").
+    [quyền sử dụng đất]" still finds "Cấp lại Giấy chứng nhận do bị mất"). A phrase written
+    with diacritics only matches words typed with the same ones (or typed without any).
     """
 
     def __init__(self, rules: Mapping[str, str]) -> None:
-        self.rules: dict[tuple[str, ...], tuple[tuple[str, bool], ...]] = {}
+        self.rules: dict[tuple[str, ...], list[tuple[Phrase, tuple[tuple[Word, bool], ...]]]] = (
+            defaultdict(list)
+        )
         for term, expansion in rules.items():
-            key = tuple(fold(term).split())
-            if key:
-                self.rules[key] = _parse_expansion(expansion)
+            phrase = phrase_words(term)
+            if phrase:
+                self.rules[tuple(f for f, _ in phrase)].append(
+                    (phrase, _parse_expansion(expansion))
+                )
         self.terms = {t for k in self.rules for t in k}
         lengths: dict[str, set[int]] = defaultdict(set)
         for key in self.rules:
@@ -180,28 +198,34 @@ class Synonyms:
         # Phrase lengths to try at a word, longest first: most words start no rule at all.
         self.lengths = {first: sorted(ns, reverse=True) for first, ns in lengths.items()}
 
-    def rewrite(self, tokens: list[str]) -> list[tuple[str, bool]]:
-        """Replace every known phrase; unknown tokens pass through. Yields (token, soft)."""
-        out: list[tuple[str, bool]] = []
+    def rewrite(self, typed: list[Word]) -> list[tuple[Word, bool]]:
+        """Replace every known phrase; unknown words pass through. Yields (word, soft)."""
+        out: list[tuple[Word, bool]] = []
         i = 0
-        while i < len(tokens):
-            for n in self.lengths.get(tokens[i], ()):
-                key = tuple(tokens[i : i + n])
-                if key in self.rules:
-                    out.extend(self.rules[key])
+        while i < len(typed):
+            for n in self.lengths.get(typed[i][0], ()):
+                expansion = self._expansion(typed[i : i + n])
+                if expansion is not None:
+                    out.extend(expansion)
                     i += n
                     break
             else:
-                out.append((tokens[i], False))
+                out.append((typed[i], False))
                 i += 1
         return out
 
+    def _expansion(self, typed: list[Word]) -> tuple[tuple[Word, bool], ...] | None:
+        for phrase, expansion in self.rules.get(tuple(f for f, _ in typed), ()):
+            if all(same(w, r) for w, r in zip(typed, phrase, strict=True)):
+                return expansion
+        return None
 
-def _parse_expansion(expansion: str) -> tuple[tuple[str, bool], ...]:
-    out: list[tuple[str, bool]] = []
+
+def _parse_expansion(expansion: str) -> tuple[tuple[Word, bool], ...]:
+    out: list[tuple[Word, bool]] = []
     for part in re.split(r"(\[[^\]]*\])", expansion):
         soft = part.startswith("[")
-        out.extend((t, soft) for t in fold(part.strip("[]")).split())
+        out.extend((w, soft) for w in phrase_words(part.strip("[]")))
     return tuple(out)
 
 
@@ -221,12 +245,12 @@ def base_name(name: str) -> str:
     return LEVEL_SUFFIX.sub("", name).strip(" .")
 
 
-def _strip_noise(words: list[str]) -> list[str]:
-    joined = " ".join(words)
+def _strip_noise(typed: list[Word]) -> list[Word]:
+    joined = " ".join(f for f, _ in typed)
     for noise in NAME_NOISE:
         if joined.startswith(noise + " "):
-            return words[len(noise.split()) :]
-    return words
+            return typed[len(noise.split()) :]
+    return typed
 
 
 def _head(tokens: list[str]) -> list[str]:
@@ -234,6 +258,10 @@ def _head(tokens: list[str]) -> list[str]:
         if tokens[i] in QUALIFIERS or " ".join(tokens[i : i + 2]) in QUALIFIERS:
             return tokens[:i]
     return tokens
+
+
+def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
+    return set(zip(tokens, tokens[1:], strict=False))
 
 
 def _common_prefix(a: list[str], b: tuple[str, ...]) -> int:
@@ -267,10 +295,15 @@ class SearchIndex:
         self,
         entries: Iterable[Entry],
         synonyms: Mapping[str, str] | None = None,
-        thresholds: Thresholds | None = None,
+        *,
+        phrasing: Phrasing | None = None,
+        intents: Intents | None = None,
+        calibration: Calibration | None = None,
     ) -> None:
-        self.thresholds = thresholds or Thresholds()
+        self.calibration = calibration or load_calibration()
         self.synonyms = Synonyms(synonyms or {})
+        self.phrasing = phrasing or Phrasing(())
+        self.intents = intents or Intents(())
         self.docs: list[_Doc] = []
         self.by_code: dict[str, int] = {}
         df: dict[str, int] = defaultdict(int)
@@ -283,7 +316,7 @@ class SearchIndex:
         n = max(len(self.docs), 1)
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
-        self.common = {t for t, c in df.items() if c > n * self.thresholds.common_df_share}
+        self.common = {t for t, c in df.items() if c > n * COMMON_DF_SHARE}
         self.postings: dict[str, list[int]] = defaultdict(list)
         for i, doc in enumerate(self.docs):
             for token in doc.all_tokens | doc.field_tokens:
@@ -297,15 +330,32 @@ class SearchIndex:
                     or 1.0
                 )
             doc.min_weight = min(v.weight for v in doc.variants)
+        self.inverse_min_weight = [1.0 / d.min_weight for d in self.docs]
         self.vocabulary = sorted(self.postings)
+        self.pair_postings: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.groups: dict[str, list[int]] = defaultdict(list)
+        for i, doc in enumerate(self.docs):
+            for pair in frozenset().union(*(v.bigrams for v in doc.variants)):
+                self.pair_postings[pair].append(i)
+            self.groups[doc.group].append(i)
+        self.pair_idf = {
+            p: math.log(1 + (n - len(ds) + 0.5) / (len(ds) + 0.5))
+            for p, ds in self.pair_postings.items()
+        }
+        self.name_pairs = {
+            pair
+            for entry in (d.entry for d in self.docs)
+            for name in (entry.name, *entry.aliases)
+            for pair in _pairs(fold(name).split())
+        }
+        self.synonym_pairs = {key[:2] for key in self.synonyms.rules if len(key) > 1}
 
-    def _analyse(self, text: str) -> list[str]:
+    def _analyse(self, text: str) -> list[Word]:
         """Names go through the same rewriting as queries, so "BHXH" meets "bảo hiểm xã hội"."""
-        words = _strip_noise(fold(text).split())
-        return [t for t, _ in self.synonyms.rewrite(words)]
+        return [w for w, _ in self.synonyms.rewrite(_strip_noise(words(text)))]
 
     @staticmethod
-    def _make_doc(entry: Entry, analyse: Callable[[str], list[str]]) -> _Doc:
+    def _make_doc(entry: Entry, analyse: Callable[[str], list[Word]]) -> _Doc:
         base = base_name(entry.name)
         names = [base, *entry.aliases]
         short = PARENTHESES.sub(" ", base).strip()
@@ -313,7 +363,12 @@ class SearchIndex:
             names.append(short)
         variants = []
         for text in names:
-            toks = analyse(text)
+            analysed = analyse(text)
+            toks = [f for f, _ in analysed]
+            keys: dict[str, set[str]] = defaultdict(set)
+            for f, key in analysed:
+                if key is not None:
+                    keys[f].add(key)
             variants.append(
                 _Variant(
                     tokens=frozenset(toks),
@@ -322,13 +377,14 @@ class SearchIndex:
                     text=" ".join(toks),
                     sequence=tuple(toks),
                     head=frozenset(_head(toks)),
+                    keys={f: frozenset(k) for f, k in keys.items()},
                 )
             )
         rank = max((LEVEL_PREFERENCE.get(level, 0) for level in entry.levels), default=0)
         return _Doc(
             entry=entry,
             variants=variants,
-            field_tokens=frozenset(analyse(entry.field)),
+            field_tokens=frozenset(f for f, _ in analyse(entry.field)),
             group=fold(base_name(entry.name)),
             level_rank=rank,
             all_tokens=frozenset().union(*(v.tokens for v in variants)),
@@ -344,23 +400,41 @@ class SearchIndex:
 
     # -- query understanding -------------------------------------------------------------
 
-    def understand(self, query: str) -> tuple[list[str], set[str], str | None]:
-        """Query tokens after typo repair, synonyms and filler removal; soft ones; a wanted level."""
-        words = [self._correct(t) for t in fold(query).split()]
-        words = [t for part in words for t in part.split()]
-        rewritten = self.synonyms.rewrite(words)
-        tokens = [t for t, _ in rewritten]
-        soft = {t for t, is_soft in rewritten if is_soft} - {t for t, s in rewritten if not s}
+    def understand(self, query: str) -> Understood:
+        """The service words of a question, and what else the index reads in it.
+
+        Framing goes, typos are repaired, intents and synonyms rewrite everyday wording;
+        the result says which words are soft, a wanted level and the aspect asked about.
+        """
+        reading = self.phrasing.read(words(query), self._catalogue_pair)
+        typed: list[Word] = []
+        for folded, key in reading.words:
+            corrected = self._correct(folded)
+            typed.extend(
+                [(folded, key)] if corrected == folded else [(c, None) for c in corrected.split()]
+            )
+        typed, intent = self.intents.apply(typed, self._catalogue_pair)
+        rewritten = self.synonyms.rewrite(typed)
+        tokens = [w[0] for w, _ in rewritten]
+        soft = {w[0] for w, s in rewritten if s} - {w[0] for w, s in rewritten if not s}
+        keys: dict[str, str | None] = {}
+        for (token, key), _ in rewritten:
+            keys[token] = None if token in keys and keys[token] != key else key
         level = None
-        for words, name in LEVEL_WORDS.items():
-            for i in range(len(tokens) - len(words) + 1):
-                if tuple(tokens[i : i + len(words)]) == words:
+        for level_words, name in LEVEL_WORDS.items():
+            for i in range(len(tokens) - len(level_words) + 1):
+                if tuple(tokens[i : i + len(level_words)]) == level_words:
                     level = name
-                    del tokens[i : i + len(words)]
+                    del tokens[i : i + len(level_words)]
                     break
         seen: set[str] = set()
         unique = [t for t in tokens if not (t in seen or seen.add(t))]  # type: ignore[func-returns-value]
-        return unique, soft, level
+        pairs = set(zip(tokens, tokens[1:], strict=False))  # before duplicates go
+        return Understood(unique, soft, level, reading.aspect, keys, reading.framed, intent, pairs)
+
+    def _catalogue_pair(self, first: str, second: str) -> bool:
+        """Whether two words occur together in a name or start a synonym ("lệ phí trước")."""
+        return (first, second) in self.name_pairs or (first, second) in self.synonym_pairs
 
     def _correct(self, token: str) -> str:
         if token in self.postings or token in self.synonyms.terms or len(token) < 4:
@@ -386,108 +460,151 @@ class SearchIndex:
             doc = self.docs[self.by_code[code.group(1)]]
             hit = self._hit(doc, 1.0)
             return SearchResult(query, code.group(1), Confidence.CONFIDENT, (hit,))
-        tokens, soft, level = self.understand(query)
+        understood = self.understand(query)
+        tokens, soft, level = understood.tokens, understood.soft, understood.level
         normalized = " ".join(tokens)
         if not tokens:
-            return SearchResult(query, normalized, Confidence.NONE, ())
+            return SearchResult(query, normalized, Confidence.NONE, (), understood.aspect)
         weights = {t: self.idf.get(t, self.max_idf) * (0.25 if t in soft else 1.0) for t in tokens}
         query_markers = _markers(tokens, (*MARKERS, *APPLICANTS.values()))
-        total = sum(weights.values())
-        bigrams = set(zip(tokens, tokens[1:], strict=False))
-        keep = max(limit * 4, 20)
+        bigrams = understood.pairs
+        # A pair of words that names use together ("khai tử", "tách thửa") is rarer than
+        # either word: it weighs on its own, so "khai tử" beats "cấp giấy phép khai thác".
+        pairs = {p: PAIR_WEIGHT * self.pair_idf[p] for p in bigrams if p in self.pair_idf}
+        total = sum(weights.values()) + sum(pairs.values())
+        keep = max(limit * 2, 10)
         # Cheap upper bound first: the weight of query words a procedure has anywhere. Full
         # scoring runs best-bound-first and stops once no remaining bound can reach the top.
         reach = self._reach(tokens, weights)
+        shared: dict[int, int] = defaultdict(int)  # query word pairs each name has
+        for pair in bigrams:
+            for i in self.pair_postings.get(pair, ()):
+                if i in reach:
+                    shared[i] += 1
+                    reach[i] += pairs.get(pair, 0.0)
+        # The most each candidate could score, cheaply: its whole reach covered, all its
+        # shared pairs and leading words in one name. Candidates are scored
+        # in this order, and the loop stops at the first that cannot enter the top.
+        docs = self.docs
+        n_pairs = len(bigrams) or 1
+        prefix: dict[int, int] = {}  # how many of the question's first words a name has
+        alive = set(reach)
+        for depth, token in enumerate(tokens, 1):
+            alive.intersection_update(self.postings.get(token, ()))
+            if not alive:
+                break
+            prefix.update(dict.fromkeys(alive, depth))
+        inverse = self.inverse_min_weight
+        by_reach = W_COVERAGE / total
+        by_pair = W_PHRASE / n_pairs if bigrams else 0.0
+        no_pairs = W_PHRASE if not bigrams else 0.0
+        by_prefix = W_PREFIX / len(tokens)
+        shared_of, prefix_of = shared.get, prefix.get
+        loose = [
+            (
+                by_reach * b
+                + W_PRECISION * min(b * inverse[i], 1.0)
+                + by_pair * shared_of(i, 0)
+                + no_pairs
+                + by_prefix * prefix_of(i, 0)
+                + LEVEL_BONUS,
+                i,
+            )
+            for i, b in reach.items()
+        ]
+        loose.sort(reverse=True)
         floor: list[float] = []  # min-heap of the best `keep` sort keys so far
-        scored: list[tuple[float, float, int, int]] = []
-        for bound, i in sorted(((b, i) for i, b in reach.items()), reverse=True):
-            doc = self.docs[i]
-            if len(floor) >= keep and self._bound(doc, bound, tokens, total, bigrams) < floor[0]:
-                continue
-            best, best_cov = self._score(doc, tokens, weights, total, bigrams)
+        scored: list[tuple[float, _Match, int, int]] = []
+        for cheap, i in loose:
+            doc = docs[i]
+            if len(floor) >= keep and cheap < floor[0]:
+                break
+            match = self._score(doc, tokens, weights, pairs, total, bigrams, understood.keys)
             level_bonus = 1 if level and level in doc.entry.levels else 0
             penalty = MARKER_PENALTY * min(len(doc.markers - query_markers), 3)
-            scored.append((best - penalty, best_cov, level_bonus, i))
-            key = best - penalty + LEVEL_BONUS * level_bonus
+            scored.append((match.score - penalty, match, level_bonus, i))
+            key = match.score - penalty + LEVEL_BONUS * level_bonus
             if len(floor) < keep:
                 heapq.heappush(floor, key)
             elif key > floor[0]:
                 heapq.heapreplace(floor, key)
         scored.sort(key=lambda s: (-(s[0] + LEVEL_BONUS * s[2]), -self.docs[s[3]].level_rank))
-        top = scored[: max(limit * 4, 20)]
+        top = scored[:keep]
         joined = " ".join(tokens)
         rescored = []
-        for score, coverage, level_bonus, i in top:
+        for score, match, level_bonus, i in top:
             doc = self.docs[i]
             similarity = max(fuzz.token_set_ratio(joined, v.text) for v in doc.variants) / 100
             final = (1 - W_FUZZ) * score + W_FUZZ * similarity + LEVEL_BONUS * level_bonus
-            rescored.append((final, coverage, i))
+            rescored.append((final, match, i))
         rescored.sort(key=lambda s: (-round(s[0], 6), -self.docs[s[2]].level_rank, s[2]))
         hits = tuple(self._hit(self.docs[i], min(final, 1.0)) for final, _, i in rescored[:limit])
-        confidence = self._confidence(rescored, tokens)
-        return SearchResult(query, normalized, confidence, hits)
+        signals = self._signals(rescored, understood, weights)
+        confidence = self.calibration.confidence(signals)
+        return SearchResult(query, normalized, confidence, hits, understood.aspect, signals)
 
     def _reach(self, tokens: list[str], weights: dict[str, float]) -> dict[int, float]:
         """Query weight each candidate holds in any name, alias or field (an upper bound).
 
-        Candidates are procedures with at least one distinctive query word; when a query
-        has only everyday words ("đăng ký", "cấp"), any of them will do.
+        Candidates are procedures with one of the question's most distinctive words; when
+        it has only everyday words ("đăng ký", "cấp"), any of them will do. Words in many
+        names are looked up in each candidate rather than walked through.
         """
         distinctive = [t for t in tokens if t not in self.common] if len(tokens) > 1 else tokens
         if not any(t in self.postings for t in distinctive):
             distinctive = tokens
+        distinctive = sorted(distinctive, key=lambda t: -self.idf.get(t, self.max_idf))
         reach: dict[int, float] = dict.fromkeys(
-            (i for t in distinctive for i in self.postings.get(t, ())), 0.0
+            (i for t in distinctive[:MAX_SEED_WORDS] for i in self.postings.get(t, ())), 0.0
         )
+        frequent = []
         for t, w in weights.items():
-            for i in self.postings.get(t, ()):
+            postings = self.postings.get(t, ())
+            if len(postings) > len(reach):
+                frequent.append((t, w))
+                continue
+            for i in postings:
                 if i in reach:
                     reach[i] += w
+        if frequent:
+            docs = self.docs
+            for i in reach:
+                doc = docs[i]
+                reach[i] += sum(
+                    w for t, w in frequent if t in doc.all_tokens or t in doc.field_tokens
+                )
         return reach
-
-    @staticmethod
-    def _bound(
-        doc: _Doc, reach: float, tokens: list[str], total: float, bigrams: set[tuple[str, str]]
-    ) -> float:
-        """The most `_score` (plus a level bonus) could give this procedure, cheaply."""
-        words = doc.all_tokens
-        precision = min(reach / doc.min_weight, 1.0)
-        phrase = (
-            sum(1 for a, b in bigrams if a in words and b in words) / len(bigrams)
-            if bigrams
-            else 1.0
-        )
-        prefix = 0
-        for t in tokens:
-            if t not in words:
-                break
-            prefix += 1
-        return (
-            W_COVERAGE * reach / total
-            + W_PRECISION * precision
-            + W_PHRASE * phrase
-            + W_PREFIX * prefix / len(tokens)
-            + LEVEL_BONUS
-        )
 
     @staticmethod
     def _score(
         doc: _Doc,
         tokens: list[str],
         weights: dict[str, float],
+        pairs: dict[tuple[str, str], float],
         total: float,
         bigrams: set[tuple[str, str]],
-    ) -> tuple[float, float]:
-        """The best (score, coverage) over a procedure's name variants."""
-        best = best_cov = 0.0
+        keys: Mapping[str, str | None],
+    ) -> _Match:
+        """The best match over a procedure's name variants.
+
+        A word typed with other diacritics than the name's ("khoan" giếng, "khoản" vay)
+        counts for little.
+        """
+        best = _Match(0.0, 0.0, 0.0, 0.0, frozenset())
         for variant in doc.variants:
             matched = in_field = head = 0.0
+            found: set[str] = set()
             for t, w in weights.items():
                 if t in variant.tokens:
+                    key, known = keys.get(t), variant.keys.get(t)
+                    if key is not None and known and key not in known:
+                        w *= ACCENT_MISMATCH
+                    found.add(t)
                     matched += w
                     head += w if t in variant.head else w * TAIL_WEIGHT
                 elif t in doc.field_tokens:
                     in_field += w
+            matched += sum(w for p, w in pairs.items() if p in variant.bigrams)
             coverage = (matched + 0.5 * in_field) / total
             precision = min(head / variant.weight, 1.0)
             phrase = len(bigrams & variant.bigrams) / len(bigrams) if bigrams else coverage
@@ -498,41 +615,47 @@ class SearchIndex:
                 + W_PHRASE * phrase
                 + W_PREFIX * prefix
             )
-            if score > best:
-                best, best_cov = score, coverage
-        return best, best_cov
+            if score > best.score:
+                best = _Match(score, coverage, precision, phrase, frozenset(found))
+        return best
 
-    def _confidence(
+    def _signals(
         self,
-        ranked: list[tuple[float, float, int]],
-        tokens: list[str],
-    ) -> Confidence:
-        t = self.thresholds
+        ranked: list[tuple[float, _Match, int]],
+        understood: Understood,
+        weights: dict[str, float],
+    ) -> Signals | None:
+        """What the ranking says about its first result, for the calibrated confidence."""
         if not ranked:
-            return Confidence.NONE
-        score, coverage, i = ranked[0]
-        known = [tok for tok in tokens if tok in self.postings]
-        if not known:
-            return Confidence.NONE
-        if all(tok in self.common for tok in known):
-            # Only everyday words ("đăng ký", "cấp"): an answer needs them as a phrase.
-            pairs = set(zip(tokens, tokens[1:], strict=False))
-            if not any(pairs & v.bigrams for v in self.docs[i].variants):
-                return Confidence.NONE
-        if coverage < t.min_coverage or score < t.min_score:
-            return Confidence.NONE
-        if coverage < t.confident_coverage or score < t.confident_score:
-            return Confidence.AMBIGUOUS
-        if len(ranked) == 1:
-            return Confidence.CONFIDENT
+            return None
+        score, match, i = ranked[0]
         group = self.docs[i].group
-        for other_score, _, j in ranked[1:]:
-            if self.docs[j].group == group:
-                continue  # the same procedure at another level
-            if score - other_score < t.confident_margin:
-                return Confidence.AMBIGUOUS
-            break
-        return Confidence.CONFIDENT
+        second = next((s for s, _, j in ranked[1:] if self.docs[j].group != group), 0.0)
+        tokens = understood.tokens
+        total = sum(weights.values()) or 1.0
+        missed = max(
+            (
+                self.idf.get(t, self.max_idf)
+                for t in tokens
+                if t not in match.found and t not in understood.soft
+            ),
+            default=0.0,
+        )
+        known = [t for t in tokens if t in self.postings]
+        return Signals(
+            score=score,
+            coverage=match.coverage,
+            precision=match.precision,
+            phrase=match.phrase,
+            gap=score - second,
+            second=second,
+            missed=missed / self.max_idf,
+            unknown=sum(w for t, w in weights.items() if t not in self.postings) / total,
+            length=min(len(tokens), 12) / 12,
+            framed=float(understood.framed),
+            intent=float(understood.intent),
+            common=float(bool(known) and all(t in self.common for t in known)),
+        )
 
     def _hit(self, doc: _Doc, score: float) -> Hit:
         e = doc.entry
@@ -547,4 +670,4 @@ class SearchIndex:
         if code not in self.by_code:
             return []
         group = self.docs[self.by_code[code]].group
-        return [d.entry for d in self.docs if d.group == group and d.entry.code != code]
+        return [self.docs[i].entry for i in self.groups[group] if self.docs[i].entry.code != code]

@@ -19,13 +19,19 @@ from typing import Any
 from sqlmodel import Session
 
 from catalog import browse, repository
+from catalog.answering import Answer, Answerer
 from catalog.browse import Facet, FacetKind
-from catalog.bundled import bundled_catalog, bundled_synonyms
+from catalog.bundled import (
+    bundled_catalog,
+    bundled_intents,
+    bundled_phrasing,
+    bundled_synonyms,
+)
 from catalog.chitchat import redact
 from catalog.importer import CatalogDiff, apply_import
 from catalog.models import Procedure, UnansweredQuery
 from catalog.normalize import fold, nfc
-from catalog.search import Entry, SearchIndex, SearchResult
+from catalog.search import Entry, SearchIndex
 from tthc.db import Database
 
 log = logging.getLogger(__name__)
@@ -90,6 +96,8 @@ class CatalogService:
                 for code, name, field, levels, agency in rows
             ),
             synonyms,
+            phrasing=bundled_phrasing(),
+            intents=bundled_intents(),
         )
         log.info(
             "search index built",
@@ -97,9 +105,9 @@ class CatalogService:
         )
         return index
 
-    def search(self, query: str, limit: int = 5) -> SearchResult:
-        """Rank procedures for a citizen's question."""
-        return self.index().search(query, limit=limit)
+    def answer(self, text: str, limit: int = 5) -> Answer:
+        """What the chat answers to a citizen's text: a card, a choice, a list or not found."""
+        return Answerer(self.index()).answer(text, limit)
 
     def get(self, code: str) -> Procedure | None:
         """One procedure with everything a card shows."""

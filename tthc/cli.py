@@ -594,26 +594,42 @@ def _plain(html: str) -> str:
     "--json", "as_json", is_flag=True, help="JSON array of {code, name, score, confidence}."
 )
 def search(query: str | None, limit: int, as_json: bool) -> None:
-    """Rank procedures for QUERY; without QUERY, read one query per line (JSON line each)."""
+    """What the chat answers to QUERY; without QUERY, read one query per line (JSON line each).
+
+    JSON: the hits with `code`, `name`, `score` and `confidence`: "confident" means the chat
+    shows hit 1's card, "ambiguous" that it shows these hits to choose from, "none" that it
+    says not found.
+    """
+    from catalog.answering import Answerer
+
     with _open_services(_settings(), seed=True) as services:
-        index = services.catalog.index()
+        answerer = Answerer(services.catalog.index())
     if query is None:
         for line in sys.stdin:
-            click.echo(
-                json.dumps(_hits_json(index.search(line.strip(), limit)), ensure_ascii=False)
-            )
+            answer = answerer.answer(line.strip(), limit)
+            click.echo(json.dumps(_hits_json(answer), ensure_ascii=False))
         return
-    result = index.search(query, limit)
+    answer = answerer.answer(query, limit)
     if as_json:
-        click.echo(json.dumps(_hits_json(result), ensure_ascii=False))
+        click.echo(json.dumps(_hits_json(answer), ensure_ascii=False))
         return
-    click.echo(f"{result.confidence.value}: {result.normalized!r}")
-    for hit in result.hits:
-        click.echo(f"  {hit.score:.3f}  {hit.code}  {hit.name}  [{', '.join(hit.levels)}]")
+    result = answer.result
+    aspect = f", about {result.aspect.value}" if result.aspect else ""
+    click.echo(f"{answer.confidence.value} ({answer.kind.value}{aspect}): {result.normalized!r}")
+    labels = (*answer.labels, *[""] * limit)
+    for hit, label in zip(_shown(answer), labels, strict=False):
+        case = f"  → {label}" if label else ""
+        click.echo(f"  {hit.score:.3f}  {hit.code}  {hit.name}  [{', '.join(hit.levels)}]{case}")
 
 
-def _hits_json(result: Any) -> list[dict[str, Any]]:
+def _shown(answer: Any) -> tuple[Any, ...]:
+    """The hits the chat offers to choose from, or the whole ranking for a card or none."""
+    return answer.shown if answer.confidence.value == "ambiguous" else answer.result.hits
+
+
+def _hits_json(answer: Any) -> list[dict[str, Any]]:
+    confidence = answer.confidence.value
     return [
-        {"code": h.code, "name": h.name, "score": h.score, "confidence": result.confidence.value}
-        for h in result.hits
+        {"code": h.code, "name": h.name, "score": h.score, "confidence": confidence}
+        for h in _shown(answer)
     ]

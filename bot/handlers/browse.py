@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.handlers.common import current_user, views
-from bot.handlers.search import SEARCH_LIST, mark_picked, show_card
+from bot.handlers.search import SEARCH_LIST, asked_aspect, mark_picked, show_card
 from bot.sender import send
 from bot.views import FACET_PAGE
 from catalog.browse import FacetKind
@@ -62,8 +62,16 @@ async def open_from_list(update: Update, context: BotContext) -> None:
     """
     user = await current_user(update, context)
     _, kind, facet_id, page, code = _parts(update)
+    aspect = None
     if kind == SEARCH_LIST:
+        aspect = asked_aspect(user)
         await mark_picked(context, user, code)
     await show_card(
-        update, context, code, user.language, edit=True, origin=f"{kind}:{facet_id}:{page}"
+        update,
+        context,
+        code,
+        user.language,
+        edit=True,
+        origin=f"{kind}:{facet_id}:{page}",
+        aspect=aspect,
     )

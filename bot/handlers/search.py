@@ -11,10 +11,12 @@ from bot.context import BotContext
 from bot.handlers import dossier, feedback
 from bot.handlers.common import current_user, in_private, message_text, views
 from bot.links import PROCEDURE_LINK, deep_link
+from bot.replies import Reply
 from bot.sender import send
-from bot.views import list_id, parse_section
+from bot.views import Views, list_id, parse_section
+from catalog.answering import Answer, AnswerKind
 from catalog.chitchat import Chitchat, chitchat
-from catalog.search import Confidence
+from catalog.question import Aspect
 from users.service import UserView
 
 LIST_STATE = "list"
@@ -59,27 +61,40 @@ async def text_message(update: Update, context: BotContext) -> None:
             query=user.state_data.get("q", ""),
             normalized=user.state_data.get("n", ""),
         )
-    result = await context.call(catalog.search, text, 5)
-    if result.confidence is Confidence.CONFIDENT and result.best is not None:
+    answer = await context.call(catalog.answer, text)
+    best = answer.shown[0] if answer.shown else None
+    if answer.kind is AnswerKind.CARD and best is not None:
         await context.call(context.services.users.set_state, user.id, None)
-        await show_card(update, context, result.best.code, user.language, edit=False)
+        await show_card(update, context, best.code, user.language, edit=False, aspect=answer.aspect)
         return
-    if result.confidence is Confidence.NONE:
+    if answer.kind is AnswerKind.NONE:
         await context.call(
             catalog.record_unanswered,
             kind="none",
-            query=result.query,
-            normalized=result.normalized,
+            query=answer.result.query,
+            normalized=answer.result.normalized,
         )
         await context.call(context.services.users.set_state, user.id, None)
-    else:
-        await context.call(
-            context.services.users.set_state,
-            user.id,
-            LIST_STATE,
-            {"q": result.query[:500], "n": result.normalized},
-        )
-    await send(update, context, v.search_result(user.language, result))
+        await send(update, context, v.search_result(user.language, answer))
+        return
+    state = {"q": answer.result.query[:500], "n": answer.result.normalized}
+    if answer.aspect is not None:
+        state["a"] = answer.aspect.value
+    await context.call(context.services.users.set_state, user.id, LIST_STATE, state)
+    await send(update, context, search_reply(v, user.language, answer))
+
+
+def search_reply(v: Views, lang: str, answer: Answer) -> Reply:
+    """A choice between cases of one service, or a list of procedures."""
+    if answer.kind is AnswerKind.CHOICE:
+        return v.search_choice(lang, answer)
+    return v.search_result(lang, answer)
+
+
+def asked_aspect(user: UserView) -> Aspect | None:
+    """The section the citizen's question asked about, kept while they pick from a list."""
+    value = user.state_data.get("a") if user.state == LIST_STATE else None
+    return Aspect(value) if value in Aspect.__members__.values() else None
 
 
 async def mark_picked(context: BotContext, user: UserView, code: str) -> None:
@@ -99,8 +114,8 @@ async def back_to_list(update: Update, context: BotContext) -> None:
     if not query or list_id(user.state_data.get("n", "")) != wanted:
         await send(update, context, v.text(user.language, "stale", menu=True))
         return
-    result = await context.call(context.services.catalog.search, query, 5)
-    await send(update, context, replace(v.search_result(user.language, result), edit=True))
+    answer = await context.call(context.services.catalog.answer, query)
+    await send(update, context, replace(search_reply(v, user.language, answer), edit=True))
 
 
 async def open_procedure(update: Update, context: BotContext) -> None:
@@ -123,12 +138,20 @@ async def show_card(
     edit: bool,
     origin: str | None = None,
     unknown: str = "stale",
+    aspect: Aspect | None = None,
 ) -> None:
-    """The procedure card, or the `unknown` reply for a code that is not (or no longer) there."""
+    """The procedure card, or the `unknown` reply for a code that is not (or no longer) there.
+
+    A question about one aspect ("gồm những giấy tờ gì") opens the card at that section.
+    """
     procedure = await context.call(context.services.catalog.get, code)
     v = views(context)
     if procedure is None:
         await send(update, context, v.text(lang, unknown, menu=True, code=code))
+        return
+    if aspect is not None:
+        reply = v.procedure_section(lang, procedure, aspect.value, origin)
+        await send(update, context, replace(reply, edit=edit))
         return
     variants = await context.call(context.services.catalog.level_variants, code)
     share = deep_link(context.bot.username, PROCEDURE_LINK, code)

@@ -74,10 +74,10 @@ async def test_2_ambiguous_query_gives_a_list_and_a_press_opens_the_card(bot: Bo
     assert listing.plain.splitlines()[0] == (
         "Tôi tìm thấy một số thủ tục gần với “giay phep lai xe”. Bạn chọn đúng thủ tục cần làm:"
     )
-    assert "2. Cấp giấy phép lái xe · Cấp bộ · Cục cảnh sát giao thông" in listing.plain
+    assert "1. Cấp giấy phép lái xe · Cấp bộ · Cục cảnh sát giao thông" in listing.plain
     assert listing.captions == [
-        "1. Cấp lại giấy phép lái xe",
-        "2. Cấp giấy phép lái xe",
+        "1. Cấp giấy phép lái xe",
+        "2. Cấp lại giấy phép lái xe",
         "3. Đổi giấy phép lái xe",
         "4. Cấp giấy phép lái xe quốc tế",
         "5. Thu hồi giấy phép lái xe",
@@ -217,7 +217,7 @@ async def test_7_stale_button_after_a_catalogue_import(bot: BotHarness) -> None:
         "cần làm để tra cứu mới nhé."
     )
     assert reply.captions[0] == "🔎 Tra cứu thủ tục"
-    still_there = (await citizen.press("2. Cấp giấy phép lái xe", listing))[0]
+    still_there = (await citizen.press("1. Cấp giấy phép lái xe", listing))[0]
     assert still_there.plain.startswith("📋 Cấp giấy phép lái xe")
 
 

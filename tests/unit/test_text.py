@@ -198,6 +198,8 @@ def test_every_template_renders_in_every_language() -> None:
         "minutes": 15,
         "count": 2,
         "previous": "Đang xử lý",
+        "service": "Cấp thẻ căn cước <&>",
+        "people": True,
         "groups": [
             {
                 "case": None,
