@@ -475,7 +475,7 @@ class SearchIndex:
         keep = max(limit * 2, 10)
         # Cheap upper bound first: the weight of query words a procedure has anywhere. Full
         # scoring runs best-bound-first and stops once no remaining bound can reach the top.
-        reach = self._reach(tokens, weights)
+        reach = self._reach(tokens, weights, bigrams)
         shared: dict[int, int] = defaultdict(int)  # query word pairs each name has
         for pair in bigrams:
             for i in self.pair_postings.get(pair, ()):
@@ -543,12 +543,15 @@ class SearchIndex:
         confidence = self.calibration.confidence(signals)
         return SearchResult(query, normalized, confidence, hits, understood.aspect, signals)
 
-    def _reach(self, tokens: list[str], weights: dict[str, float]) -> dict[int, float]:
+    def _reach(
+        self, tokens: list[str], weights: dict[str, float], pairs: set[tuple[str, str]]
+    ) -> dict[int, float]:
         """Query weight each candidate holds in any name, alias or field (an upper bound).
 
-        Candidates are procedures with one of the question's most distinctive words; when
-        it has only everyday words ("đăng ký", "cấp"), any of them will do. Words in many
-        names are looked up in each candidate rather than walked through.
+        Candidates are procedures with one of the question's most distinctive words, or a
+        word pair few names share ("khai tử": both words are everyday ones); when it has only
+        everyday words ("đăng ký", "cấp"), any of them will do. Words in many names are
+        looked up in each candidate rather than walked through.
         """
         distinctive = [t for t in tokens if t not in self.common] if len(tokens) > 1 else tokens
         if not any(t in self.postings for t in distinctive):
@@ -557,6 +560,11 @@ class SearchIndex:
         reach: dict[int, float] = dict.fromkeys(
             (i for t in distinctive[:MAX_SEED_WORDS] for i in self.postings.get(t, ())), 0.0
         )
+        limit = len(self.docs) * COMMON_DF_SHARE
+        for pair in pairs:
+            postings = self.pair_postings.get(pair, ())
+            if len(postings) <= limit:
+                reach.update(dict.fromkeys((i for i in postings if i not in reach), 0.0))
         frequent = []
         for t, w in weights.items():
             postings = self.postings.get(t, ())
