@@ -70,19 +70,19 @@ async def test_1_id_card_without_diacritics_to_documents(bot: BotHarness) -> Non
 
 async def test_2_ambiguous_query_gives_a_list_and_a_press_opens_the_card(bot: BotHarness) -> None:
     citizen = bot.user(102)
-    listing = (await citizen.send("giay phep lai xe"))[0]
+    listing = (await citizen.send("thu tuc bang lai xe"))[0]
     assert listing.plain.splitlines()[0] == (
-        "Tôi tìm thấy một số thủ tục gần với “giay phep lai xe”. Bạn chọn đúng thủ tục cần làm:"
+        "Tôi tìm thấy một số thủ tục gần với “thu tuc bang lai xe”. Bạn chọn đúng thủ tục cần làm:"
     )
     assert "1. Cấp giấy phép lái xe · Cấp bộ · Cục cảnh sát giao thông" in listing.plain
     assert listing.captions == [
         "1. Cấp giấy phép lái xe",
-        "2. Cấp lại giấy phép lái xe",
-        "3. Đổi giấy phép lái xe",
-        "4. Cấp giấy phép lái xe quốc tế",
-        "5. Thu hồi giấy phép lái xe",
+        "2. Thu hồi giấy phép lái xe",
+        "3. Cấp lại giấy phép lái xe",
+        "4. Đổi giấy phép lái xe",
+        "5. Cấp giấy phép lái xe quốc tế",
     ]
-    card = (await citizen.press("3. Đổi giấy phép lái xe"))[0]
+    card = (await citizen.press("4. Đổi giấy phép lái xe"))[0]
     assert card.plain.splitlines()[:2] == ["📋 Đổi giấy phép lái xe", "Mã: 3.000347 · Cấp bộ"]
     assert card.edited and card.message_id == listing.message_id  # in place of the list…
     fees = (await citizen.press("💰 Lệ phí"))[0]
@@ -110,10 +110,10 @@ async def test_3_nonsense_gets_the_no_match_reply_and_is_logged(bot: BotHarness)
     # Grouped by the folded form, in which a final "y" reads as "i".
     assert [(r.normalized, r.count) for r in logged] == [("abc xyz qwerti", 2)]
     # A list the citizen leaves for a new question is logged as abandoned.
-    await citizen.send("giay phep lai xe")
+    await citizen.send("thu tuc bang lai xe")
     await citizen.send("dang ky khai tu")
     abandoned = bot.services.catalog.unanswered(kind="abandoned")
-    assert [r.query for r in abandoned] == ["giay phep lai xe"]
+    assert [r.query for r in abandoned] == ["thu tuc bang lai xe"]
 
 
 async def test_4_browse_field_procedure_section_back(bot: BotHarness) -> None:
@@ -198,7 +198,7 @@ async def test_6_deep_link_opens_a_card_and_the_card_shares_it(bot: BotHarness) 
 
 async def test_7_stale_button_after_a_catalogue_import(bot: BotHarness) -> None:
     citizen = bot.user(107)
-    listing = (await citizen.send("giay phep lai xe"))[0]
+    listing = (await citizen.send("thu tuc bang lai xe"))[0]
     assert bot.services is not None
     with bot.services.db.session() as session:
         from catalog import repository
@@ -211,7 +211,7 @@ async def test_7_stale_button_after_a_catalogue_import(bot: BotHarness) -> None:
     apply_import(
         bot.services.db, ParsedFile(records=records), actor="staff", source="test", prune=True
     )
-    reply = (await citizen.press("3. Đổi giấy phép lái xe", listing))[0]
+    reply = (await citizen.press("4. Đổi giấy phép lái xe", listing))[0]
     assert reply.plain == (
         "Danh sách này đã thay đổi sau khi danh mục thủ tục được cập nhật. Bạn hãy gõ lại việc "
         "cần làm để tra cứu mới nhé."
