@@ -18,8 +18,8 @@ from catalog.reading import read_card
 from catalog.reading.documents import ItemKind, classify
 from catalog.reading.fees import AMOUNT
 from catalog.reading.place import PlaceSource
+from foundation.clock import vietnam_today
 from messages import Messages
-from tthc.timeutil import vietnam_today
 
 _AMOUNT_OR_COUNCIL = re.compile(AMOUNT.pattern + r"|Hội đồng nhân dân|HĐND", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"(?:^|:\s*)\d+(?:[.,]\d+)?\s*(?:;|$|\()")

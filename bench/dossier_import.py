@@ -62,8 +62,8 @@ def import_once(path: Path, url: str) -> None:
     """Child process: one import, then its timing and peak memory."""
     from dossiers.importer import import_dossiers
     from dossiers.records import RowReader
-    from tthc.config import Settings
-    from tthc.db import Database
+    from foundation.database import Database
+    from foundation.settings import Settings
 
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     reader = RowReader(
@@ -116,7 +116,7 @@ def main() -> None:
         bare_insert(Path(sys.argv[2]), Path(sys.argv[3]))
         return
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 622_039
-    from tthc.db import upgrade
+    from foundation.database import upgrade
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "dossiers.csv"

@@ -22,7 +22,7 @@ from catalog.bundled import (
 )
 from catalog.search import Entry, SearchIndex
 from catalog.service import CatalogService
-from tthc.db import Database, upgrade
+from foundation.database import Database, upgrade
 
 
 def entries(scale: int = 1) -> list[Entry]:

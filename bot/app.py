@@ -27,10 +27,10 @@ from bot.feedback_views import FeedbackViews
 from bot.handlers import browse, checklist, common, dossier, feedback, search
 from bot.notifier import deliver_outbox
 from bot.views import Views
+from foundation.claims import claim_once
+from foundation.clock import VIETNAM, utcnow
 from privacy.retention import purge
-from tthc.claims import claim_once
 from tthc.services import Services
-from tthc.timeutil import VIETNAM, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from catalog.search import Entry, Hit, base_name
 from catalog.service import CatalogInfo
 from checklist.service import ChecklistEntry
 from dossiers.service import DossierView, LookupResult, Outcome
+from foundation.clock import utcnow, vietnam_today
 from messages import Messages
-from tthc.timeutil import utcnow, vietnam_today
 
 T = TypeVar("T")
 FACET_PAGE = 10

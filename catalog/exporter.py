@@ -19,7 +19,7 @@ from catalog.records import (
     copies_text,
     document_to_line,
 )
-from tthc.spreadsheet import append_row
+from foundation.spreadsheet import append_row
 
 RECORD_FIELDS = [key for key, _ in EXPORT_COLUMNS]
 

@@ -10,8 +10,8 @@ from sqlmodel import Session
 from catalog import repository
 from catalog.models import Procedure
 from catalog.records import ParsedFile
-from tthc.db import Database
-from tthc.timeutil import utcnow
+from foundation.clock import utcnow
+from foundation.database import Database
 
 PROCEDURE_FIELDS = tuple(
     name

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from tthc.timeutil import utcnow
+from foundation.clock import utcnow
 
 
 class Procedure(SQLModel, table=True):

@@ -20,7 +20,7 @@ from typing import Any
 
 from catalog import cleaning
 from catalog.normalize import fold, nfc
-from tthc.spreadsheet import UnsafeFile, check_archive, gunzip_bounded, sheet_rows
+from foundation.spreadsheet import UnsafeFile, check_archive, gunzip_bounded, sheet_rows
 
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_]{2,31}$")
 KNOWN_LEVELS = {

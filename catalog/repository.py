@@ -16,7 +16,7 @@ from catalog.models import (
     SearchSynonym,
     UnansweredQuery,
 )
-from tthc.timeutil import utcnow
+from foundation.clock import utcnow
 
 
 def all_procedures(*, session: Session) -> list[Procedure]:

@@ -32,7 +32,7 @@ from catalog.importer import CatalogDiff, apply_import
 from catalog.models import Procedure, UnansweredQuery
 from catalog.normalize import fold, nfc
 from catalog.search import Entry, SearchIndex
-from tthc.db import Database
+from foundation.database import Database
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column
 from sqlmodel import Field, SQLModel
 
-from tthc.timeutil import utcnow
+from foundation.clock import utcnow
 
 
 class ChecklistItem(SQLModel, table=True):

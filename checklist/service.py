@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 
 from checklist import repository
-from tthc.db import Database
+from foundation.database import Database
 
 
 @dataclass(frozen=True)

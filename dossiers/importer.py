@@ -31,8 +31,8 @@ from dossiers.records import (
     sqlite_timestamp,
     utc_timestamp,
 )
-from tthc.db import Database
-from tthc.timeutil import utcnow
+from foundation.clock import utcnow
+from foundation.database import Database
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from tthc.timeutil import utcnow
+from foundation.clock import utcnow
 
 
 class Dossier(SQLModel, table=True):

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from dossiers import repository
 from dossiers.models import OutboxMessage
-from tthc.db import Database
-from tthc.timeutil import utcnow
+from foundation.clock import utcnow
+from foundation.database import Database
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8

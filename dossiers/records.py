@@ -21,9 +21,9 @@ from typing import Any
 from catalog.normalize import fold, nfc
 from catalog.records import Problem, csv_delimiter
 from dossiers.status import Status, parse_status
-from tthc.inputs import sanitize
-from tthc.spreadsheet import UnsafeFile, check_archive, sheet_rows
-from tthc.timeutil import VIETNAM
+from foundation.clock import VIETNAM
+from foundation.inputs import sanitize
+from foundation.spreadsheet import UnsafeFile, check_archive, sheet_rows
 
 FIELDS = (
     "code", "procedure_code", "procedure_name", "field", "agency", "level", "applicant",

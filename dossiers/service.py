@@ -27,8 +27,8 @@ from dossiers import repository
 from dossiers.models import Dossier, DossierEvent, OutboxMessage
 from dossiers.records import secret_hash
 from dossiers.status import LABELS, Deadline, Status, deadline
-from tthc.db import Database
-from tthc.timeutil import utcnow
+from foundation.clock import utcnow
+from foundation.database import Database
 
 SECRET_RE = re.compile(r"^\d{4}$")
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 
 from catalog.normalize import fold
-from tthc.timeutil import VIETNAM
+from foundation.clock import VIETNAM
 
 
 class Status(IntEnum):

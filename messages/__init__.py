@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from tthc.timeutil import VIETNAM
+from foundation.clock import VIETNAM
 
 LANGUAGES = ("vi", "en")
 TEMPLATE_DIR = Path(__file__).parent

@@ -1,10 +1,10 @@
-"""Alembic environment: runs migrations against the URL set by `tthc.db.alembic_config`."""
+"""Alembic environment: runs migrations against the URL set by `foundation.database.alembic_config`."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from tthc.db import create_db_engine
+from foundation.database import create_db_engine
 from tthc.models import metadata
 
 config = context.config

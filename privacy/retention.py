@@ -22,12 +22,12 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from catalog.models import UnansweredQuery
+from complaints.models import Complaint
 from dossiers.models import Dossier, DossierAccess, LookupAttempt, OutboxMessage
 from dossiers.status import Status
-from feedback.models import Complaint
-from tthc.db import Database
+from foundation.database import Database
 
-# The same kinds as tthc.config's RETENTION_DAYS validator (a test checks they agree).
+# The same kinds as foundation.settings's RETENTION_DAYS validator (a test checks they agree).
 DEFAULT_DAYS = {
     "lookup_attempts": 2,
     "access": 365,

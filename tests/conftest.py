@@ -12,9 +12,9 @@ import psycopg
 import pytest
 
 from catalog.service import CatalogService
+from foundation.database import Database, upgrade
 from tests.harness import BotHarness, FakeServer
 from tests.pg import PostgresServer, find_pg_bin
-from tthc.db import Database, upgrade
 
 _counter = itertools.count()
 

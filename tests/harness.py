@@ -14,8 +14,8 @@ from telegram.ext import SimpleUpdateProcessor
 from telegram.request import HTTPXRequest
 
 from bot.app import build_application
+from foundation.settings import Settings
 from tests.fakeapi import FakeTelegram, SentMessage
-from tthc.config import Settings
 from tthc.services import Services, build_services
 
 TOKEN = "123456:TEST-TOKEN"

@@ -14,11 +14,11 @@ from typing import Any
 
 import click
 
+from foundation.inputs import MAX_BIGINT
+from foundation.logs import configure_logging
+from foundation.progress import TerminalProgress
+from foundation.settings import ConfigError, Settings, get_settings
 from tthc import __version__
-from tthc.config import ConfigError, Settings, get_settings
-from tthc.inputs import MAX_BIGINT
-from tthc.logs import configure_logging
-from tthc.progress import TerminalProgress
 
 
 class CliError(click.ClickException):
@@ -45,7 +45,7 @@ def _open_services(settings: Settings, *, seed: bool = False) -> Iterator[Any]:
 
 
 def _services(settings: Settings, *, seed: bool = False) -> Any:
-    from tthc.db import DatabaseUnavailable, upgrade
+    from foundation.database import DatabaseUnavailable, upgrade
     from tthc.services import build_services
 
     try:
@@ -108,7 +108,7 @@ def db() -> None:
 def db_upgrade(revision: str) -> None:
     """Apply schema migrations."""
     settings = _settings()
-    from tthc.db import current_revision, upgrade
+    from foundation.database import current_revision, upgrade
 
     try:
         upgrade(settings.database_url, revision)
@@ -430,7 +430,7 @@ USER_ID = click.IntRange(1, MAX_BIGINT)  # Telegram ids fit a BIGINT; more is a 
 @click.argument("role", type=ROLE_CHOICE)
 def users_grant(user_id: int, role: str) -> None:
     """Give USER_ID (a Telegram user id) the staff or manager role."""
-    from feedback.roles import Role
+    from users.roles import Role
 
     with _open_services(_settings()) as services:
         added = services.roles.grant(user_id, Role(role), by=None)
@@ -442,7 +442,7 @@ def users_grant(user_id: int, role: str) -> None:
 @click.argument("role", type=ROLE_CHOICE)
 def users_revoke(user_id: int, role: str) -> None:
     """Take the staff or manager role away from USER_ID."""
-    from feedback.roles import Role
+    from users.roles import Role
 
     with _open_services(_settings()) as services:
         removed = services.roles.revoke(user_id, Role(role), by=None)
@@ -469,7 +469,7 @@ def report() -> None:
 
 
 def _period(start: str | None, end: str | None) -> tuple[date, date]:
-    from feedback.periods import parse_period
+    from reports.periods import parse_period
 
     try:
         return parse_period(start, end)
@@ -522,8 +522,8 @@ def report_satisfaction(
     xlsx: Path | None, chart: Path | None,
 ) -> None:  # fmt: skip
     """Ratings per level, criterion, group and week/month; lowest-rated procedures and agencies."""
-    from feedback import render
-    from feedback.reports import satisfaction
+    from reports import render
+    from reports.figures import satisfaction
 
     settings = _settings()
     first, last = _period(start, end)
@@ -548,8 +548,8 @@ def report_dossiers(
     chart: Path | None,
 ) -> None:  # fmt: skip
     """Received / done on time / late / in progress per level or agency, with on-time %."""
-    from feedback import render
-    from feedback.reports import dossiers
+    from reports import render
+    from reports.figures import dossiers
 
     first, last = _period(start, end)
     with _open_services(_settings()) as services:
@@ -567,8 +567,8 @@ def report_dossiers(
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def purge(dry_run: bool, as_json: bool) -> None:
     """Erase personal data older than RETENTION_DAYS (the bot does this daily)."""
+    from foundation.clock import utcnow
     from privacy.retention import purge as run_purge
-    from tthc.timeutil import utcnow
 
     settings = _settings()
     with _open_services(settings) as services:

@@ -4,10 +4,20 @@ from sqlmodel import SQLModel
 
 import catalog.models
 import checklist.models
+import complaints.models
 import dossiers.models
-import feedback.models
-import tthc.claims
+import foundation.claims
+import ratings.models
 import users.models  # importing registers the tables on SQLModel.metadata
 
 metadata = SQLModel.metadata
-__all__ = ["catalog", "checklist", "dossiers", "feedback", "metadata", "tthc", "users"]
+__all__ = [
+    "catalog",
+    "checklist",
+    "complaints",
+    "dossiers",
+    "foundation",
+    "metadata",
+    "ratings",
+    "users",
+]

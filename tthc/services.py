@@ -7,15 +7,15 @@ from datetime import timedelta
 
 from catalog.service import CatalogService
 from checklist.service import ChecklistService
+from complaints.service import ComplaintService
 from dossiers.outbox import Outbox
 from dossiers.records import RowReader
 from dossiers.service import DossierService
-from feedback.complaints import ComplaintService
-from feedback.ratings import RatingService
-from feedback.roles import RoleService
+from foundation.database import Database
+from foundation.settings import Settings
 from messages import Messages
-from tthc.config import Settings
-from tthc.db import Database
+from ratings.service import RatingService
+from users.roles import RoleService
 from users.service import UserService
 
 

@@ -1,4 +1,4 @@
-"""User table. Only what the bot needs to remember: no names, no phone numbers."""
+"""Users and their roles. Only what the bot needs to remember: no names, no phone numbers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column
 from sqlmodel import Field, SQLModel
 
-from tthc.timeutil import utcnow
+from foundation.clock import utcnow
 
 
 class User(SQLModel, table=True):
@@ -23,3 +23,14 @@ class User(SQLModel, table=True):
     state_data: str | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Role(SQLModel, table=True):
+    """A staff or manager role granted by an administrator."""
+
+    __tablename__ = "user_role"
+
+    user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    role: str = Field(primary_key=True, max_length=16)
+    granted_by: int | None = Field(default=None, sa_column=Column(BigInteger))
+    granted_at: datetime = Field(default_factory=utcnow)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from tthc.timeutil import utcnow
+from foundation.clock import utcnow
 from users.models import User
 
 

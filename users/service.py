@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from tthc.db import Database
+from foundation.database import Database
 from users import repository
 
 LANGUAGES = ("vi", "en")

@@ -13,8 +13,8 @@ from bot.links import DOSSIER_LINK, PROCEDURE_LINK, RATING_LINK, code_from_paylo
 from bot.sender import send
 from bot.views import Views
 from catalog.chitchat import redact
-from tthc.db import DatabaseUnavailable
-from tthc.inputs import sanitize
+from foundation.database import DatabaseUnavailable
+from foundation.inputs import sanitize
 from users.service import LANGUAGES, UserView
 
 log = logging.getLogger(__name__)

@@ -18,16 +18,16 @@ from bot.handlers import common, dossier
 from bot.handlers.common import arguments, current_user, in_private, private_only, views
 from bot.replies import Reply
 from bot.sender import send, send_to
+from complaints.service import answer_due, ticket
 from dossiers.service import Outcome
-from feedback import render
-from feedback.complaints import answer_due, ticket
-from feedback.ratings import RatingRefusal
-from feedback.reports import dossiers as dossier_report
-from feedback.reports import satisfaction
-from feedback.roles import NotAdmin, Role
-from tthc.claims import claim_once
-from tthc.inputs import ascii_int
-from tthc.timeutil import VIETNAM, vietnam_today
+from foundation.claims import claim_once
+from foundation.clock import VIETNAM, vietnam_today
+from foundation.inputs import ascii_int
+from ratings.service import RatingRefusal
+from reports import render
+from reports.figures import dossiers as dossier_report
+from reports.figures import satisfaction
+from users.roles import NotAdmin, Role
 from users.service import UserView
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from catalog.exporter import procedure_to_record, write_catalog
 from catalog.importer import apply_import, compute_diff
 from catalog.models import CatalogAudit
 from catalog.records import CatalogFileError, read_catalog_file
-from tthc.db import Database
+from foundation.database import Database
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 

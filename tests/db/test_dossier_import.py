@@ -13,9 +13,9 @@ from dossiers.importer import DossierImportRejected, import_dossiers
 from dossiers.models import Dossier, DossierEvent
 from dossiers.records import DossierFileError, RowReader
 from dossiers.status import Status
-from tthc.config import Settings
-from tthc.db import Database
-from tthc.timeutil import VIETNAM
+from foundation.clock import VIETNAM
+from foundation.database import Database
+from foundation.settings import Settings
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "dossiers-sample.csv"
 SETTINGS = Settings(_env_file=None)  # type: ignore[call-arg]

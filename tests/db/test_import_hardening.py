@@ -17,8 +17,8 @@ from catalog.records import CatalogFileError, read_catalog_file
 from dossiers.importer import DossierImportRejected, import_dossiers
 from dossiers.models import Dossier
 from dossiers.records import DossierFileError, RowReader
-from tthc.config import Settings
-from tthc.db import Database
+from foundation.database import Database
+from foundation.settings import Settings
 
 SETTINGS = Settings(_env_file=None)  # type: ignore[call-arg]
 DOSSIER_HEADER = "Mã hồ sơ,Mã thủ tục,Người nộp,Số điện thoại,Ngày hẹn trả,Trạng thái"

@@ -10,11 +10,11 @@ from sqlalchemy import insert
 
 from dossiers.models import Dossier
 from dossiers.status import Status
-from feedback.models import Rating
-from feedback.render import dossiers_json, satisfaction_json
-from feedback.reports import dossiers, satisfaction
+from foundation.database import Database
+from ratings.models import Rating
+from reports.figures import dossiers, satisfaction
+from reports.render import dossiers_json, satisfaction_json
 from tests.conftest import _fresh_db
-from tthc.db import Database
 
 SCALE = ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
 DAY = datetime(2025, 2, 10, 3, 0, tzinfo=UTC)

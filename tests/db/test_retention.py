@@ -8,13 +8,13 @@ from datetime import timedelta
 from sqlmodel import select
 
 from catalog.models import UnansweredQuery
+from complaints.models import Complaint
 from dossiers.models import Dossier, DossierAccess, LookupAttempt
 from dossiers.status import Status
-from feedback.models import Complaint
+from foundation.clock import utcnow
+from foundation.database import Database
+from foundation.settings import Settings
 from privacy.retention import DEFAULT_DAYS, purge
-from tthc.config import Settings
-from tthc.db import Database
-from tthc.timeutil import utcnow
 
 
 def test_old_personal_data_is_purged_and_recent_data_kept(db: Database) -> None:

@@ -16,10 +16,10 @@ from sqlmodel import col, select
 from dossiers.importer import import_dossiers
 from dossiers.models import OutboxMessage
 from dossiers.status import LABELS, Status
+from foundation.clock import VIETNAM
 from tests.conftest import _fresh_db
 from tests.harness import BotHarness, FakeServer, wait_until
 from tthc.services import build_services
-from tthc.timeutil import VIETNAM
 
 HEADER = [
     "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Cơ quan tiếp nhận", "Cấp thực hiện",

@@ -13,12 +13,12 @@ from sqlmodel import select
 
 from bot.handlers import feedback
 from dossiers.status import Status
-from feedback.models import Rating
+from foundation.claims import claim_once
+from foundation.clock import VIETNAM
+from ratings.models import Rating
 from tests.conftest import _fresh_db
 from tests.e2e.test_dossiers import code, load, row
 from tests.harness import BotHarness, FakeServer, wait_until
-from tthc.claims import claim_once
-from tthc.timeutil import VIETNAM
 
 ADMIN = 900
 
@@ -76,7 +76,7 @@ async def test_rate_a_finished_dossier_with_criteria_and_comment(
     again = (await citizen.press("✅ Gửi đánh giá"))[0]
     assert "Đánh giá mới thay cho đánh giá trước của bạn." in again.plain
     assert [r.scale for r in ratings(fbot)] == [1, 0]
-    from feedback.reports import satisfaction
+    from reports.figures import satisfaction
 
     assert fbot.services is not None
     today = stored[0].created_at.date()

@@ -40,7 +40,7 @@ async def test_nul_bytes_are_dropped_at_the_boundary(pg_bot: BotHarness) -> None
     with pg_bot.services.db.session() as session:
         from sqlmodel import select
 
-        from feedback.models import Complaint
+        from complaints.models import Complaint
 
         stored = session.exec(select(Complaint)).one()
     assert stored.text == "Chờ lâu quá"

@@ -1,8 +1,8 @@
-"""The input boundary (tthc.inputs)."""
+"""The input boundary (foundation.inputs)."""
 
 from __future__ import annotations
 
-from tthc.inputs import MAX_BIGINT, ascii_int, sanitize
+from foundation.inputs import MAX_BIGINT, ascii_int, sanitize
 
 
 def test_sanitize_drops_nul_controls_and_direction_marks() -> None:

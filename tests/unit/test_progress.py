@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from tthc.progress import TerminalProgress
+from foundation.progress import TerminalProgress
 
 
 class Terminal(io.StringIO):

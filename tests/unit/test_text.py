@@ -22,9 +22,9 @@ from catalog.reading import read_card
 from dossiers.models import Dossier
 from dossiers.service import DossierService
 from dossiers.status import Status
-from feedback.reports import DossierReport, DossierRow, Group, SatisfactionReport, Shares
+from foundation.settings import ConfigError, load_settings
 from messages import Messages
-from tthc.config import ConfigError, load_settings
+from reports.figures import DossierReport, DossierRow, Group, SatisfactionReport, Shares
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from typing import Any
 from sqlmodel import select
 
 from dossiers.service import DossierService, DossierView
-from feedback.models import Rating
-from tthc.db import Database
+from foundation.database import Database
+from ratings.models import Rating
 
 
 class RatingRefusal(StrEnum):

@@ -6,8 +6,8 @@ from enum import StrEnum
 
 from sqlmodel import select
 
-from feedback.models import Role as RoleRow
-from tthc.db import Database
+from foundation.database import Database
+from users.models import Role as RoleRow
 
 
 class Role(StrEnum):

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 from sqlmodel import col, select
 
-from feedback.models import Complaint
-from tthc.db import Database
-from tthc.timeutil import utcnow
+from complaints.models import Complaint
+from foundation.clock import utcnow
+from foundation.database import Database
 
 TICKET = re.compile(r"^PA-?(\d{1,9})$", re.IGNORECASE)
 

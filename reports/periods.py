@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from tthc.timeutil import VIETNAM
+from foundation.clock import VIETNAM
 
 DEFAULT_DAYS = 30
 

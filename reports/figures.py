@@ -17,9 +17,9 @@ from sqlmodel import col, select
 
 from dossiers.models import Dossier
 from dossiers.status import Status, Timeliness, deadline
-from feedback.models import Rating
-from tthc.db import Database
-from tthc.timeutil import VIETNAM
+from foundation.clock import VIETNAM
+from foundation.database import Database
+from ratings.models import Rating
 
 RATING_GROUPS = ("level", "agency", "procedure", "field")
 DOSSIER_GROUPS = ("level", "agency")

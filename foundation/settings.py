@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_SQLITE_URL = "sqlite:///./var/tthc.db"
+DEFAULT_SQLITE_URL = "sqlite:///./var/foundation.database"
 DEV_SECRET_KEY = "dev-only-secret-change-me"
 MIN_SECRET_LENGTH = 16
 

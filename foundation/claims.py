@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
-from tthc.db import Database
-from tthc.timeutil import utcnow
+from foundation.clock import utcnow
+from foundation.database import Database
 
 
 class JobClaim(SQLModel, table=True):

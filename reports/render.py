@@ -7,8 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from feedback.reports import DossierReport, DossierRow, Group, SatisfactionReport, Shares
-from tthc.spreadsheet import append_row
+from foundation.spreadsheet import append_row
+from reports.figures import DossierReport, DossierRow, Group, SatisfactionReport, Shares
 
 NO_DATA = "không có dữ liệu"
 

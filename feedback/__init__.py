@@ -1,1 +1,0 @@
-"""Citizens' ratings and complaints, staff roles, and the summaries managers read."""

@@ -1,0 +1,1 @@
+"""Manager reports: satisfaction and on-time figures, as text, charts and spreadsheets."""
