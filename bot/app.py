@@ -1,9 +1,17 @@
-"""Wiring only: build the Application from settings and services; nothing runs at import."""
+"""Wiring only: build the Application from settings and services; nothing runs at import.
+
+Each capability attaches its own commands and buttons (`<capability>.telegram.register`)
+and claims its share of free text, deep links and menu actions through the dispatcher's
+routes. Every handler and job then runs inside one unit of work (`_atomic`).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -22,42 +30,34 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+import catalog.telegram
+import checklist.telegram
+import complaints.telegram
+import dossiers.telegram
+import ratings.telegram
+import reports.telegram
+import users.telegram
+from bot import common, menu
 from bot.context import BotApplication, BotContext
-from bot.feedback_views import FeedbackViews
-from bot.handlers import browse, checklist, common, dossier, feedback, search
-from bot.notifier import deliver_outbox
+from bot.dispatch import Dispatcher, Routes
 from bot.views import Views
+from dossiers.telegram.notifier import deliver_outbox
 from foundation.claims import claim_once
 from foundation.clock import VIETNAM, utcnow
+from messages import Messages
 from privacy.retention import purge
+from reports.telegram.handlers import weekly_digest
 from tthc.services import Services
 
 log = logging.getLogger(__name__)
 
-COMMANDS = {
-    "vi": [
-        ("start", "Menu chính"),
-        ("help", "Hướng dẫn"),
-        ("hoso", "Tra cứu hồ sơ theo mã"),
-        ("theodoi", "Theo dõi hồ sơ, báo khi có thay đổi"),
-        ("huy_theo_doi", "Huỷ theo dõi hồ sơ"),
-        ("danhgia", "Đánh giá mức độ hài lòng"),
-        ("phananh", "Gửi phản ánh, kiến nghị"),
-        ("lang", "Đổi ngôn ngữ"),
-        ("cancel", "Huỷ thao tác"),
-    ],
-    "en": [
-        ("start", "Main menu"),
-        ("help", "Help"),
-        ("hoso", "Check a dossier by its code"),
-        ("theodoi", "Follow a dossier: get told when it changes"),
-        ("huy_theo_doi", "Stop dossier notifications"),
-        ("danhgia", "Rate the service"),
-        ("phananh", "Send feedback or a complaint"),
-        ("lang", "Change language"),
-        ("cancel", "Cancel"),
-    ],
-}
+# The command menu Telegram shows beside the text box; descriptions are `command_<name>`
+# labels in messages/<lang>/labels.txt.
+MENU_COMMANDS = (
+    "start", "help", "hoso", "theodoi", "huy_theo_doi", "danhgia", "phananh", "lang", "cancel",
+)  # fmt: skip
+
+Callback = Callable[..., Awaitable[Any]]
 
 
 def build_application(
@@ -90,100 +90,94 @@ def build_application(
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
     application.bot_data["views"] = Views(services.messages)
-    application.bot_data["feedback_views"] = FeedbackViews(
-        services.messages, settings.rating_scale, settings.rating_criteria
-    )
     add_handlers(application)
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            deliver_outbox,  # type: ignore[arg-type]
-            interval=settings.outbox_interval_seconds,
-            first=settings.outbox_interval_seconds,
-            name="outbox",
-        )
-        application.job_queue.run_daily(
-            purge_personal_data,  # type: ignore[arg-type]
-            time=dt.time(3, 0, tzinfo=VIETNAM),
-            name="retention",
-        )
-        hour, minute = (int(x) for x in settings.digest_time.split(":"))
-        application.job_queue.run_daily(
-            feedback.weekly_digest,  # type: ignore[arg-type]
-            time=dt.time(hour, minute, tzinfo=VIETNAM),
-            days=((settings.digest_weekday + 1) % 7,),  # PTB counts from Sunday = 0
-            name="weekly-digest",
-        )
+    _schedule_jobs(application, services)
     return application
 
 
-def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Register handlers; order matters only where filters overlap."""
-    application.add_handler(CommandHandler("start", common.start))
+def add_handlers(application: BotApplication) -> None:
+    """Register every capability's handlers, then the fallbacks; each runs atomically."""
+    routes = Routes()
+    routes.on_menu("home", common.main_menu)
+    routes.on_menu("help", common.show_help)
+    routes.on_menu("search", common.search_prompt)
+    routes.on_menu("lang", common.language_toggle)
+    dispatcher = Dispatcher(routes)
+    application.add_handler(CommandHandler("start", dispatcher.start))
     application.add_handler(CommandHandler("help", common.help_command))
     application.add_handler(CommandHandler("cancel", common.cancel))
     application.add_handler(CommandHandler("lang", common.language))
-    application.add_handler(CommandHandler("hoso", dossier.hoso_command))
-    application.add_handler(CommandHandler("theodoi", dossier.follow_command))
-    application.add_handler(CommandHandler("huy_theo_doi", dossier.unsubscribe_command))
-    application.add_handler(CommandHandler("danhgia", feedback.rate_command))
-    application.add_handler(CommandHandler("phananh", feedback.complaint_command))
-    application.add_handler(CommandHandler("hopthu", feedback.inbox_command))
-    application.add_handler(CommandHandler("traloi", feedback.answer_command))
-    application.add_handler(CommandHandler("dong", feedback.close_command))
-    application.add_handler(CommandHandler("quyen", feedback.roles_command))
-    application.add_handler(CommandHandler("baocao", feedback.report_command))
+    application.add_handler(CallbackQueryHandler(dispatcher.menu, pattern=menu.MENU))
+    application.add_handler(CallbackQueryHandler(common.language_button, pattern=menu.LANGUAGE))
+    catalog.telegram.register(application, routes)
+    checklist.telegram.register(application)
+    dossiers.telegram.register(application, routes)
+    ratings.telegram.register(application, routes)
+    complaints.telegram.register(application, routes)
+    users.telegram.register(application)
+    reports.telegram.register(application)
     application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command))
-    application.add_handler(MessageHandler(filters.TEXT, search.text_message))
+    application.add_handler(MessageHandler(filters.TEXT, dispatcher.text))
     application.add_handler(
-        MessageHandler(filters.PHOTO | filters.Document.ALL, feedback.attachment_message)
+        MessageHandler(filters.PHOTO | filters.Document.ALL, dispatcher.attachment)
     )
     application.add_handler(
         MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, common.unsupported)
     )
-    application.add_handler(
-        CallbackQueryHandler(
-            common.menu_button, pattern=r"^m:(home|help|search|browse|dossier|rate|complaint)$"
-        )
-    )
-    application.add_handler(
-        CallbackQueryHandler(common.language_button, pattern=r"^(l:(vi|en)|m:lang)$")
-    )
-    application.add_handler(
-        CallbackQueryHandler(search.open_procedure, pattern=r"^[pr]:[\w.\-]{1,32}$")
-    )
-    code = r"[\w.\-]{1,32}"
-    origin = r"[falq]:[0-9a-f]{8}:\d{1,4}"
-    application.add_handler(
-        CallbackQueryHandler(search.open_section, pattern=rf"^s:{code}:\w(:{origin})?$")
-    )
-    application.add_handler(CallbackQueryHandler(browse.facet_page, pattern=r"^b:[fal]:\d{1,4}$"))
-    application.add_handler(
-        CallbackQueryHandler(browse.facet_members, pattern=r"^b[fal]:[0-9a-f]{8}:\d{1,4}$")
-    )
-    application.add_handler(
-        CallbackQueryHandler(browse.open_from_list, pattern=rf"^o:{origin}:{code}$")
-    )
-    application.add_handler(
-        CallbackQueryHandler(search.back_to_list, pattern=r"^bq:[0-9a-f]{8}:\d{1,4}$")
-    )
-    application.add_handler(
-        CallbackQueryHandler(
-            checklist.show_checklist,
-            pattern=rf"^(k:{code}:\d{{1,3}}|c:{code}:[0-9a-f]{{8}}:\d{{1,3}}:[01])$",
-        )
-    )
-    application.add_handler(
-        CallbackQueryHandler(dossier.dossier_button, pattern=r"^d:[vsu]:[\w.\-]{1,60}$")
-    )
-    application.add_handler(
-        CallbackQueryHandler(feedback.rate_button, pattern=r"^g:d:[\w.\-]{1,60}$")
-    )
-    application.add_handler(
-        CallbackQueryHandler(feedback.rating_button, pattern=r"^g:(l:\d|c:\d{1,2}:\d|m|s|x)$")
-    )
-    application.add_handler(CallbackQueryHandler(feedback.complaint_button, pattern=r"^pa:[sex]$"))
     application.add_handler(CallbackQueryHandler(common.stale_button))
+    for handlers in application.handlers.values():
+        for handler in handlers:
+            handler.callback = _atomic(handler.callback)
     application.add_error_handler(common.on_error)  # type: ignore[arg-type]
+
+
+def _atomic(callback: Callback) -> Callback:
+    """Run a handler (or job) in one unit of work: one session, committed once at the end.
+
+    Replies commit what was done before they are sent (`bot.sender.stored`), so a reply
+    never announces what is not stored; a failure rolls everything back.
+    """
+
+    @functools.wraps(callback)
+    async def run(*args: Any) -> Any:
+        context: BotContext = args[-1]
+        work = context.services.db.unit_of_work()
+        with work.current():
+            try:
+                result = await callback(*args)
+            except BaseException:
+                await asyncio.to_thread(work.finish, failed=True)
+                raise
+            await asyncio.to_thread(work.finish)
+        return result
+
+    return run
+
+
+def _schedule_jobs(application: BotApplication, services: Services) -> None:
+    """The outbox, the nightly retention purge and the weekly digest."""
+    queue = application.job_queue
+    if queue is None:
+        return
+    settings = services.settings
+    # The outbox records each delivery's outcome in its own transaction right after the
+    # send (a crash must not forget a sent message), so it runs without a unit of work.
+    queue.run_repeating(
+        deliver_outbox,  # type: ignore[arg-type]
+        interval=settings.outbox_interval_seconds,
+        first=settings.outbox_interval_seconds,
+        name="outbox",
+    )
+    queue.run_daily(
+        _atomic(purge_personal_data), time=dt.time(3, 0, tzinfo=VIETNAM), name="retention"
+    )
+    hour, minute = (int(x) for x in settings.digest_time.split(":"))
+    queue.run_daily(
+        _atomic(weekly_digest),
+        time=dt.time(hour, minute, tzinfo=VIETNAM),
+        days=((settings.digest_weekday + 1) % 7,),  # PTB counts from Sunday = 0
+        name="weekly-digest",
+    )
 
 
 async def purge_personal_data(context: BotContext) -> None:
@@ -196,13 +190,18 @@ async def purge_personal_data(context: BotContext) -> None:
     log.info("retention purge", extra=result.counts)
 
 
+def command_menu(messages: Messages, lang: str) -> list[BotCommand]:
+    """The command list published for one language."""
+    return [BotCommand(c, messages.label(lang, f"command_{c}")) for c in MENU_COMMANDS]
+
+
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Publish the command menu in both languages (best effort: the bot works without it)."""
+    messages: Messages = application.bot_data["services"].messages
     try:
-        for lang, commands in COMMANDS.items():
+        for lang in ("vi", "en"):
             await application.bot.set_my_commands(
-                [BotCommand(c, d) for c, d in commands],
-                language_code=None if lang == "vi" else lang,
+                command_menu(messages, lang), language_code=None if lang == "vi" else lang
             )
     except Exception:
         log.warning("could not publish the command list", exc_info=True)

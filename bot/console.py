@@ -21,6 +21,7 @@ from typing import Any, TextIO
 from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
+from bot.app import build_application
 from tthc.services import Services
 
 CONSOLE_TOKEN = "0:console"
@@ -130,8 +131,6 @@ class ConsoleChat:
     """Turns terminal lines into updates for the real Application."""
 
     def __init__(self, services: Services, *, user_id: int = 100, first_name: str = "Bạn") -> None:
-        from bot.app import build_application
-
         self.user = {
             "id": user_id,
             "is_bot": False,

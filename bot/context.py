@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from tthc.services import Services
+if TYPE_CHECKING:  # the container is composed above every capability (see docs/layout.md)
+    from tthc.services import Services
 
 T = TypeVar("T")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -11,8 +12,16 @@ from telegram.error import BadRequest
 from bot.context import BotContext
 from bot.replies import Reply
 from bot.split import split_html
+from foundation.database import current_unit_of_work
 
 log = logging.getLogger(__name__)
+
+
+async def stored() -> None:
+    """Commit the update's unit of work, so a reply never announces what is not stored."""
+    work = current_unit_of_work()
+    if work is not None and work.pending:
+        await asyncio.to_thread(work.commit)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -34,6 +43,7 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 async def send(update: Update, context: BotContext, reply: Reply) -> None:
     """Send (or, for `edit` replies to a button, edit) a reply, split under Telegram's limit."""
+    await stored()
     query = update.callback_query
     if query is not None:
         await query.answer(reply.notice)
@@ -61,6 +71,7 @@ async def send(update: Update, context: BotContext, reply: Reply) -> None:
 
 async def send_to(bot: Bot, chat_id: int, reply: Reply) -> None:
     """Send a reply to a chat outside any update (notifications, answers, reports)."""
+    await stored()
     await _send_parts(bot, chat_id, split_html(reply.text), keyboard(reply))
 
 

@@ -28,9 +28,11 @@ from catalog.bundled import (
     bundled_synonyms,
 )
 from catalog.chitchat import redact
-from catalog.importer import CatalogDiff, apply_import
+from catalog.exporter import procedure_to_record
+from catalog.importer import CatalogDiff, apply_import, compute_diff
 from catalog.models import Procedure, UnansweredQuery
 from catalog.normalize import fold, nfc
+from catalog.records import ParsedFile
 from catalog.search import Entry, SearchIndex
 from foundation.database import Database
 
@@ -69,6 +71,26 @@ class CatalogService:
         log.info("catalogue is empty: loading the bundled catalogue")
         return apply_import(self.db, bundled_catalog(), actor=actor, source="bundled catalogue")
 
+    def preview_import(self, parsed: ParsedFile, *, prune: bool) -> CatalogDiff:
+        """What importing `parsed` would change (nothing is written)."""
+        with self.db.session() as session:
+            return compute_diff(session, parsed, prune=prune)
+
+    def import_file(
+        self, parsed: ParsedFile, *, actor: str, source: str, prune: bool = False
+    ) -> CatalogDiff:
+        """Apply a validated file: every procedure changes, or none does."""
+        return apply_import(self.db, parsed, actor=actor, source=source, prune=prune)
+
+    def export_records(self) -> list[dict[str, Any]]:
+        """Every procedure as an import record (an export re-imports with no changes)."""
+        with self.db.session() as session:
+            aliases = repository.aliases_by_code(session=session)
+            return [
+                procedure_to_record(p, aliases.get(p.code, []))
+                for p in repository.all_procedures(session=session)
+            ]
+
     def index(self) -> SearchIndex:
         """The current search index, rebuilt when the stored catalogue version changed."""
         now = time.monotonic()
@@ -83,12 +105,12 @@ class CatalogService:
             self._checked_at = now
             return self._index
 
-    def _build(self, session: object) -> SearchIndex:
+    def _build(self, session: Session) -> SearchIndex:
         started = time.perf_counter()
-        rows = repository.index_rows(session=session)  # type: ignore[arg-type]
-        aliases = repository.aliases_by_code(session=session)  # type: ignore[arg-type]
+        rows = repository.index_rows(session=session)
+        aliases = repository.aliases_by_code(session=session)
         synonyms = bundled_synonyms()
-        for term, expansion in repository.synonym_overrides(session=session).items():  # type: ignore[arg-type]
+        for term, expansion in repository.synonym_overrides(session=session).items():
             synonyms[term] = expansion
         index = SearchIndex(
             (

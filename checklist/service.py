@@ -44,7 +44,7 @@ class ChecklistService:
     def set(self, user_id: int, code: str, key: str, *, have: bool) -> None:
         """Record that the citizen has (or no longer has) one document."""
         try:
-            with self.db.session() as session:
+            with self.db.session(independent=True) as session:
                 if have:
                     repository.tick(session=session, user_id=user_id, code=code, key=key)
                 else:

@@ -28,7 +28,7 @@ class JobClaim(SQLModel, table=True):
 def claim_once(db: Database, job: str, key: str) -> bool:
     """True for the one caller that records (job, key) first; False for everyone after."""
     try:
-        with db.session() as session:
+        with db.session(independent=True) as session:
             if session.get(JobClaim, (job, key)) is not None:
                 return False
             session.add(JobClaim(job=job, key=key))

@@ -1,13 +1,17 @@
 """Every user-facing text, as jinja2 templates per language.
 
 `*.html` templates render Telegram HTML (autoescaped). `labels.txt` holds plain-text
-macros for button captions and pop-up alerts, which Telegram shows verbatim.
+macros for button captions and pop-up alerts, which Telegram shows verbatim. `terms.txt`
+translates the words data carries in Vietnamese (dossier statuses, the rating scale and
+criteria, levels, report totals): `vietnamese<TAB>translation`; a term without a line is
+shown as it is (a deployment may configure its own scale).
 """
 
 from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +42,8 @@ class Messages:
         self.env.filters["datetime"] = format_datetime
         self.env.filters["time"] = format_time
         self.env.filters["shorten"] = shorten
+        # The names of rendered templates, when a test wants to know (see tests/unit).
+        self.rendered: set[str] | None = None
 
     def lang(self, language: str | None) -> str:
         """A supported language code, falling back to the default."""
@@ -46,10 +52,19 @@ class Messages:
     def render(self, language: str | None, template: str, /, **context: Any) -> str:
         """Render `<lang>/<template>.html` to Telegram HTML."""
         lang = self.lang(language)
+        if self.rendered is not None:
+            self.rendered.add(template)
         text = self.env.get_template(f"{lang}/{template}.html").render(
-            lang=lang, label=lambda key, **kw: self.label(lang, key, **kw), **context
+            lang=lang,
+            label=lambda key, **kw: self.label(lang, key, **kw),
+            term=lambda text: self.term(lang, text),
+            **context,
         )
         return unicodedata.normalize("NFC", _squeeze_blank_lines(text))
+
+    def term(self, language: str | None, text: str) -> str:
+        """A Vietnamese data term in the user's language (unchanged when not listed)."""
+        return _terms(self.lang(language)).get(text, text)
 
     def label(self, language: str | None, key: str, /, **context: Any) -> str:
         """A plain-text caption from `<lang>/labels.txt` (a macro of that name)."""
@@ -65,6 +80,15 @@ class Messages:
         """
         folder = TEMPLATE_DIR / self.default_language
         return sorted(p.stem for p in folder.glob("*.html") if not p.stem.startswith("_"))
+
+
+@cache
+def _terms(lang: str) -> dict[str, str]:
+    path = TEMPLATE_DIR / lang / "terms.txt"
+    if not path.exists():
+        return {}
+    pairs = (line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines())
+    return {vi.strip(): other.strip() for vi, *rest in pairs if rest for other in rest}
 
 
 def _squeeze_blank_lines(text: str) -> str:

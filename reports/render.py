@@ -3,14 +3,47 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from foundation.spreadsheet import append_row
 from reports.figures import DossierReport, DossierRow, Group, SatisfactionReport, Shares
 
-NO_DATA = "không có dữ liệu"
+
+class Wording(Protocol):
+    """Where the words come from (`messages.Messages`): label macros and data terms."""
+
+    def label(self, language: str | None, key: str, /, **context: Any) -> str: ...
+
+    def term(self, language: str | None, text: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The words of charts and spreadsheets in one language (`report_*` in labels.txt).
+
+    Group names are data: agencies stay as published, while the Vietnamese words the
+    figures add themselves ("Tổng cộng", "(không rõ)", levels, the rating scale) are
+    translated as terms.
+    """
+
+    label: Callable[..., str]
+    term: Callable[[str], str]
+
+    @classmethod
+    def of(cls, wording: Wording, lang: str) -> Labels:
+        return cls(
+            lambda key, **kw: wording.label(lang, f"report_{key}", **kw),
+            lambda text: wording.term(lang, text),
+        )
+
+    def span(self, key: str, start: date, end: date) -> str:
+        """A title over a date range."""
+        return self.label(key, start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}")
 
 
 def _pct(value: Decimal | None) -> float | None:
@@ -77,66 +110,71 @@ def dossiers_json(report: DossierReport) -> dict[str, Any]:
 # -- spreadsheets ----------------------------------------------------------------------
 
 
-def satisfaction_xlsx(report: SatisfactionReport, path: Path | io.BytesIO) -> None:
+def satisfaction_xlsx(report: SatisfactionReport, path: Path | io.BytesIO, words: Labels) -> None:
     """One sheet each: summary, criteria, breakdown, trend, lowest procedures and agencies."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # heavy; only the report paths need it
 
     wb = Workbook()
-    header = ["", "Tổng", *[f"{s} (số)" for s in report.scale], *[f"{s} (%)" for s in report.scale]]
+    scale = [words.term(s) for s in report.scale]
+    header = [
+        "",
+        words.label("total"),
+        *[words.label("count", level=s) for s in scale],
+        *[words.label("percent", level=s) for s in scale],
+    ]
+    no_data = words.label("no_data")
 
     def shares_row(name: str, shares: Shares) -> list[Any]:
         return [
-            name,
+            words.term(name),
             shares.total,
             *shares.counts,
-            *[_pct(p) if p is not None else NO_DATA for p in shares.percents],
+            *[_pct(p) if p is not None else no_data for p in shares.percents],
         ]
 
     summary = wb.active
-    summary.title = "Tổng hợp"
-    append_row(summary, [f"Mức độ hài lòng từ {report.start:%d/%m/%Y} đến {report.end:%d/%m/%Y}"])
+    summary.title = words.label("sheet_summary")
+    append_row(summary, [words.span("satisfaction_title", report.start, report.end)])
     append_row(summary, header)
-    append_row(summary, shares_row("Đánh giá hồ sơ", report.overall))
-    append_row(summary, shares_row("Đánh giá chung", report.general))
+    append_row(summary, shares_row(words.label("dossier_ratings"), report.overall))
+    append_row(summary, shares_row(words.label("general_ratings"), report.general))
     sheets = [
-        ("Tiêu chí", [(c, s) for c, s in report.per_criterion.items()]),
-        ("Theo nhóm", [(g.name, g.shares) for g in report.breakdown]),
-        ("Xu hướng", [(g.name, g.shares) for g in report.trend]),
-        ("Thủ tục thấp nhất", [(g.name, g.shares) for g in report.lowest_procedures]),
-        ("Cơ quan thấp nhất", [(g.name, g.shares) for g in report.lowest_agencies]),
+        ("sheet_criteria", [(c, s) for c, s in report.per_criterion.items()]),
+        ("sheet_breakdown", [(g.name, g.shares) for g in report.breakdown]),
+        ("sheet_trend", [(g.name, g.shares) for g in report.trend]),
+        ("sheet_lowest_procedures", [(g.name, g.shares) for g in report.lowest_procedures]),
+        ("sheet_lowest_agencies", [(g.name, g.shares) for g in report.lowest_agencies]),
     ]
     for title, rows in sheets:
-        sheet = wb.create_sheet(title)
+        sheet = wb.create_sheet(words.label(title))
         append_row(sheet, header)
         for name, shares in rows:
             append_row(sheet, shares_row(name, shares))
-    comments = wb.create_sheet("Ý kiến")
-    append_row(comments, ["Nhóm", "Ý kiến (đánh giá không hài lòng)"])
+    comments = wb.create_sheet(words.label("sheet_comments"))
+    append_row(comments, [words.label("group"), words.label("unsatisfied_comment")])
     for group in [*report.lowest_procedures, *report.lowest_agencies]:
         for comment in group.comments:
-            append_row(comments, [group.name, comment])
+            append_row(comments, [words.term(group.name), comment])
     wb.save(path)
 
 
-def dossiers_xlsx(report: DossierReport, path: Path | io.BytesIO) -> None:
+def dossiers_xlsx(report: DossierReport, path: Path | io.BytesIO, words: Labels) -> None:
     """The dossier table on one sheet, totals last."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # heavy; only the report paths need it
 
     wb = Workbook()
     sheet = wb.active
-    sheet.title = "Hồ sơ"
-    append_row(
-        sheet, [f"Tình hình giải quyết hồ sơ từ {report.start:%d/%m/%Y} đến {report.end:%d/%m/%Y}"]
-    )
-    append_row(sheet,
-        ["Cấp" if report.by == "level" else "Cơ quan", "Tiếp nhận", "Đã giải quyết", "Đúng hạn",
-         "Trễ hạn", "Đang giải quyết", "Trong đó quá hạn", "Từ chối/rút", "Tỷ lệ đúng hạn (%)"]
-    )  # fmt: skip
+    sheet.title = words.label("sheet_dossiers")
+    append_row(sheet, [words.span("dossiers_title", report.start, report.end)])
+    columns = ["by_level" if report.by == "level" else "by_agency", "received", "done", "on_time",
+               "late", "in_progress", "overdue", "closed", "on_time_percent"]  # fmt: skip
+    append_row(sheet, [words.label(c) for c in columns])
+    no_data = words.label("no_data")
     for row in [*report.rows, report.total]:
         pct = row.on_time_percent
         append_row(sheet,
-            [row.name, row.received, row.done, row.on_time, row.late, row.in_progress,
-             row.overdue, row.closed_unfinished, _pct(pct) if pct is not None else NO_DATA]
+            [words.term(row.name), row.received, row.done, row.on_time, row.late, row.in_progress,
+             row.overdue, row.closed_unfinished, _pct(pct) if pct is not None else no_data]
         )  # fmt: skip
     wb.save(path)
 
@@ -145,7 +183,7 @@ def dossiers_xlsx(report: DossierReport, path: Path | io.BytesIO) -> None:
 
 
 def _pyplot() -> Any:
-    import matplotlib
+    import matplotlib  # heavy; only the report paths need it
 
     matplotlib.use("Agg")  # no display on servers
     import matplotlib.pyplot as plt
@@ -182,32 +220,36 @@ def _stacked_bars(
     plt.close(fig)
 
 
-def satisfaction_chart(report: SatisfactionReport, path: Path | io.BytesIO) -> None:
+def _title(words: Labels, key: str, start: date, end: date, empty: bool) -> str:
+    title = words.span(key, start, end)
+    return f"{title}: {words.label('no_data')}" if empty else title
+
+
+def satisfaction_chart(report: SatisfactionReport, path: Path | io.BytesIO, words: Labels) -> None:
     """Bars of each level's share, overall and per group (or per week when not grouped)."""
-    groups = [Group("Tổng", report.overall), *(report.breakdown or report.trend)][:12]
+    groups = [Group(words.label("total"), report.overall), *(report.breakdown or report.trend)]
+    groups = groups[:12]
     colours = ["#2e7d32", "#81c784", "#fdd835", "#fb8c00", "#c62828"]
     palette = [*colours[: len(report.scale) - 1], colours[-1]]
     series = [
-        (label, [float(g.shares.percents[i] or 0) for g in groups], palette[i])
+        (words.term(label), [float(g.shares.percents[i] or 0) for g in groups], palette[i])
         for i, label in enumerate(report.scale)
     ]
-    title = f"Mức độ hài lòng {report.start:%d/%m/%Y} – {report.end:%d/%m/%Y}"
     _stacked_bars(
-        [g.name for g in groups], series, xlabel="Tỷ lệ (%)", xmax=100, path=path,
-        title=title if not report.empty else f"{title}: {NO_DATA}",
+        [words.term(g.name) for g in groups], series, xlabel=words.label("share_axis"), xmax=100,
+        path=path, title=_title(words, "satisfaction_chart", report.start, report.end, report.empty),
     )  # fmt: skip
 
 
-def dossiers_chart(report: DossierReport, path: Path | io.BytesIO) -> None:
+def dossiers_chart(report: DossierReport, path: Path | io.BytesIO, words: Labels) -> None:
     """Done on time / late / in progress per group, as stacked bars of counts."""
     rows = report.rows[:12]
     series: list[tuple[str, list[float], str]] = [
-        ("Đúng hạn", [float(r.on_time) for r in rows], "#2e7d32"),
-        ("Trễ hạn", [float(r.late) for r in rows], "#c62828"),
-        ("Đang giải quyết", [float(r.in_progress) for r in rows], "#1565c0"),
+        (words.label("on_time"), [float(r.on_time) for r in rows], "#2e7d32"),
+        (words.label("late"), [float(r.late) for r in rows], "#c62828"),
+        (words.label("in_progress"), [float(r.in_progress) for r in rows], "#1565c0"),
     ]
-    title = f"Giải quyết hồ sơ {report.start:%d/%m/%Y} – {report.end:%d/%m/%Y}"
     _stacked_bars(
-        [r.name for r in rows], series, xlabel="Số hồ sơ", path=path,
-        title=title if not report.empty else f"{title}: {NO_DATA}",
+        [words.term(r.name) for r in rows], series, xlabel=words.label("count_axis"), path=path,
+        title=_title(words, "dossiers_chart", report.start, report.end, report.empty),
     )  # fmt: skip

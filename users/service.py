@@ -8,6 +8,7 @@ from typing import Any
 
 from foundation.database import Database
 from users import repository
+from users.conversation import Conversation, stored
 
 LANGUAGES = ("vi", "en")
 
@@ -61,6 +62,11 @@ class UserService:
             user.state = state
             user.state_data = json.dumps(data, ensure_ascii=False) if data else None
             repository.save_user(session=session, user=user)
+
+    def remember(self, user_id: int, conversation: Conversation | None) -> None:
+        """Store what the user's next message answers, as a typed state (None: nothing)."""
+        step, data = stored(conversation)
+        self.set_state(user_id, step, data)
 
 
 def _view(user: Any) -> UserView:

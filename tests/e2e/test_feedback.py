@@ -11,11 +11,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from bot.handlers import feedback
 from dossiers.status import Status
 from foundation.claims import claim_once
 from foundation.clock import VIETNAM
 from ratings.models import Rating
+from reports.telegram.handlers import weekly_digest
 from tests.conftest import _fresh_db
 from tests.e2e.test_dossiers import code, load, row
 from tests.harness import BotHarness, FakeServer, wait_until
@@ -131,7 +131,7 @@ async def test_complaint_staff_reply_reaches_the_citizen(fbot: BotHarness) -> No
     assert refused.plain.startswith("Xin lỗi, lệnh này chỉ dành cho cán bộ.")
     admin = fbot.user(ADMIN)
     granted = (await admin.send("/quyen cap 304 staff"))[0]
-    assert granted.plain == "✅ Đã cấp quyền staff cho 304."
+    assert granted.plain == "✅ Đã cấp quyền cán bộ cho 304."
     inbox = (await staff.send("/hopthu"))[0]
     assert (
         "PA-000001" in inbox.plain and "Cán bộ hẹn sai ngày" in inbox.plain and "📎" in inbox.plain
@@ -188,7 +188,7 @@ async def test_weekly_digest_reaches_managers_and_admins(fbot: BotHarness) -> No
     jobs = [job.name for job in fbot.application.job_queue.jobs()]
     assert "weekly-digest" in jobs and "outbox" in jobs
     before = len(fbot.api.sent)
-    fbot.application.job_queue.run_once(feedback.weekly_digest, 0)
+    fbot.application.job_queue.run_once(weekly_digest, 0)
     await wait_until(lambda: len(fbot.api.sent) - before >= 10)
     got = {(m.chat_id, m.kind) for m in fbot.api.sent[before:]}
     assert got == {(c, k) for c in (307, ADMIN) for k in ("text", "photo", "document")}

@@ -6,14 +6,15 @@ import unicodedata
 from datetime import UTC, datetime
 
 from bot.split import TELEGRAM_LIMIT, split_html, utf16_len
-from bot.views import RAW_SECTIONS, SECTIONS, Views
 from catalog.bundled import bundled_catalog
 from catalog.models import Procedure
+from catalog.telegram.callbacks import RAW_SECTIONS
+from catalog.telegram.views import SECTIONS, CatalogViews
 from messages import Messages
 
 
 def test_every_section_of_every_bundled_procedure_renders_in_both_languages() -> None:
-    views = Views(Messages())
+    views = CatalogViews(Messages())
     updated = datetime(2026, 11, 28, tzinfo=UTC)
     rendered = split = 0
     for record in bundled_catalog().records.values():
@@ -38,7 +39,7 @@ def test_the_ways_section_of_a_procedure_without_an_agency_names_the_place() -> 
     # The crash of the week: an in-person way with no place ('dict object' has no attribute
     # 'where') on đăng ký khai sinh and 220 other procedures.
     record = bundled_catalog().records["1.001193"]
-    reply = Views(Messages()).procedure_section(
+    reply = CatalogViews(Messages()).procedure_section(
         "vi", Procedure(**record, updated_at=datetime.now(UTC)), "ways"
     )
     assert "Trực tiếp tại Trung tâm Phục vụ hành chính công có thẩm quyền" in reply.text

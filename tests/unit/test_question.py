@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from bench.eval_search import load_cases
-from bot.views import Views, distinct_captions
 from catalog.answering import Answerer, AnswerKind, family
 from catalog.bundled import bundled_answerer, bundled_intents, bundled_phrasing
 from catalog.calibration import Calibration, fit, load_calibration
 from catalog.normalize import accent_key, words
 from catalog.question import Aspect, Intents, Phrasing
+from catalog.telegram.views import CatalogViews, distinct_captions
 from messages import Messages
 
 
@@ -105,7 +105,7 @@ def test_an_age_picks_the_case(answerer: Answerer, query: str, code: str) -> Non
 
 
 def test_no_reply_to_any_evaluation_question_has_two_buttons_alike(answerer: Answerer) -> None:
-    views = Views(Messages())
+    views = CatalogViews(Messages())
     for case in load_cases():
         answer = answerer.answer(case.query)
         if answer.kind is AnswerKind.CHOICE:

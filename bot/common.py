@@ -1,4 +1,8 @@
-"""Start, help, language, cancel, unknown input and the global error handler."""
+"""What every capability's handlers share.
+
+The user, the input boundary, private chats, the main menu, help, language, cancel,
+unknown input and the global error handler.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,13 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 
 from bot.context import BotContext
-from bot.links import DOSSIER_LINK, PROCEDURE_LINK, RATING_LINK, code_from_payload
 from bot.sender import send
 from bot.views import Views
 from catalog.chitchat import redact
 from foundation.database import DatabaseUnavailable
 from foundation.inputs import sanitize
+from users import conversation as state
+from users.conversation import Conversation
 from users.service import LANGUAGES, UserView
 
 log = logging.getLogger(__name__)
@@ -77,33 +82,21 @@ async def current_user(update: Update, context: BotContext) -> UserView:
     return await context.call(context.services.users.touch, tg_user.id, tg_user.language_code)
 
 
-async def start(update: Update, context: BotContext) -> None:
-    """Greet and show the main menu, or open what a deep link points to.
+async def remember(context: BotContext, user: UserView, conversation: Conversation | None) -> None:
+    """Store what the user's next message answers (None: nothing pending)."""
+    step, data = state.stored(conversation)
+    await context.call(context.services.users.set_state, user.id, step, data)
 
-    `?start=tt_<code>` opens a procedure, `?start=hs_<code>` looks a dossier up.
-    """
-    from bot.handlers.dossier import lookup  # both modules import this one
-    from bot.handlers.search import show_card
 
-    user = await current_user(update, context)
-    await context.call(context.services.users.set_state, user.id, None)
-    payload = (arguments(context) or [""])[0]
-    code = code_from_payload(payload, PROCEDURE_LINK)
-    if code is not None:
-        await show_card(
-            update, context, code, user.language, edit=False, unknown="unknown_procedure"
-        )
-        return
-    dossier_code = code_from_payload(payload, DOSSIER_LINK)
-    if dossier_code is not None:
-        await lookup(update, context, user, dossier_code)
-        return
-    rating_code = code_from_payload(payload, RATING_LINK)
-    if rating_code is not None:
-        from bot.handlers.feedback import start_rating
+async def reply_text(
+    update: Update, context: BotContext, user: UserView, template: str, **values: object
+) -> None:
+    """Reply with one of the plain message templates."""
+    await send(update, context, views(context).text(user.language, template, **values))
 
-        await start_rating(update, context, user, rating_code)
-        return
+
+async def main_menu(update: Update, context: BotContext, user: UserView) -> None:
+    """The greeting with what the bot can do."""
     info = await context.call(context.services.catalog.info)
     name = update.effective_user.first_name if update.effective_user else None
     await send(update, context, views(context).main_menu(user.language, info, name))
@@ -133,13 +126,11 @@ async def language(update: Update, context: BotContext) -> None:
 
 
 async def language_button(update: Update, context: BotContext) -> None:
-    """A press on one of the language buttons (`l:vi`, `l:en`) or the menu toggle (`m:lang`)."""
+    """A press on one of the language buttons (`l:vi`, `l:en`)."""
     user = await current_user(update, context)
     data = update.callback_query.data if update.callback_query else ""
     choice = (data or "").partition(":")[2]
-    if choice not in LANGUAGES:  # the menu toggle switches to the other language
-        choice = "en" if user.language == "vi" else "vi"
-    await _set_language(update, context, user.id, choice)
+    await _set_language(update, context, user.id, choice if choice in LANGUAGES else "vi")
 
 
 async def _set_language(update: Update, context: BotContext, user_id: int, choice: str) -> None:
@@ -148,36 +139,19 @@ async def _set_language(update: Update, context: BotContext, user_id: int, choic
     await send(update, context, reply)
 
 
-async def menu_button(update: Update, context: BotContext) -> None:
-    """Main-menu buttons: home, help, search prompt, browse."""
-    user = await current_user(update, context)
-    action = (update.callback_query.data or "").partition(":")[2] if update.callback_query else ""
-    v = views(context)
-    if action == "help":
-        reply = v.text(user.language, "help", menu=True)
-    elif action == "search":
-        reply = v.text(user.language, "search_prompt")
-    elif action == "browse":
-        reply = v.browse_menu(user.language)
-    elif action == "dossier":
-        from bot.handlers.dossier import prompt
+async def show_help(update: Update, context: BotContext, user: UserView) -> None:
+    """The `m:help` menu button."""
+    await send(update, context, views(context).text(user.language, "help", menu=True))
 
-        await prompt(update, context)
-        return
-    elif action == "rate":
-        from bot.handlers.feedback import start_rating
 
-        await start_rating(update, context, user, None)
-        return
-    elif action == "complaint":
-        from bot.handlers.feedback import ask_complaint
+async def search_prompt(update: Update, context: BotContext, user: UserView) -> None:
+    """The `m:search` menu button: invite a question."""
+    await send(update, context, views(context).text(user.language, "search_prompt"))
 
-        await ask_complaint(update, context, user, None)
-        return
-    else:
-        info = await context.call(context.services.catalog.info)
-        reply = v.main_menu(user.language, info)
-    await send(update, context, reply)
+
+async def language_toggle(update: Update, context: BotContext, user: UserView) -> None:
+    """The `m:lang` menu button: switch to the other language."""
+    await _set_language(update, context, user.id, "en" if user.language == "vi" else "vi")
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

@@ -19,6 +19,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bot.context import BotContext
 from bot.sender import send_to
 from dossiers.status import LABELS, Status
+from dossiers.telegram.views import DossierViews
 
 log = logging.getLogger(__name__)
 BATCH = 20
@@ -36,7 +37,7 @@ async def deliver_outbox(context: BotContext) -> None:
                 continue
             dossier, previous = found
             user = await context.call(services.users.touch, item.user_id)
-            reply = context.bot_data["views"].dossier_changed(
+            reply = DossierViews(services.messages).dossier_changed(
                 user.language, dossier, LABELS[Status(previous)] if previous else None
             )
             await send_to(context.bot, item.user_id, reply)

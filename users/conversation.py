@@ -1,0 +1,161 @@
+"""What the citizen's next message answers: the conversation's typed state.
+
+A state is stored with the user (`users.state` and `users.state_data`) so a restart or
+another bot instance continues the conversation. This module is the only place that reads
+and writes that storage; everything else sees one of the dataclasses below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+
+class Step(StrEnum):
+    """Which question the bot is waiting for an answer to (the stored value)."""
+
+    RESULTS = "list"  # a result list or a choice is on screen
+    DOSSIER_CODE = "dossier"
+    DOSSIER_DIGITS = "dossier_secret"
+    RATING = "rating"
+    COMPLAINT = "complaint"
+    COMPLAINT_CONFIRM = "complaint_confirm"
+
+
+@dataclass(frozen=True)
+class Results:
+    """A search reply to pick from; `aspect` is the section the question asked about."""
+
+    query: str
+    normalized: str
+    aspect: str | None = None
+    picked: str | None = None  # the code opened from it, if any (the list was used)
+
+
+@dataclass(frozen=True)
+class AwaitingDossierCode:
+    """The citizen was asked for a receipt code."""
+
+
+@dataclass(frozen=True)
+class AwaitingDigits:
+    """The citizen was asked for the check digits of `code`, to do `intent` with it."""
+
+    code: str
+    intent: str
+
+
+@dataclass(frozen=True)
+class RatingDraft:
+    """A rating being put together; nothing is stored before it is sent."""
+
+    code: str | None  # the dossier rated, or None for the service in general
+    level: int | None = None
+    criteria: dict[str, int] = field(default_factory=dict)  # criterion index → level
+    comment: str | None = None
+    awaiting_comment: bool = False
+
+
+@dataclass(frozen=True)
+class ComplaintPrompt:
+    """The citizen was asked to write a complaint (about a dossier or procedure code)."""
+
+    about: str | None
+
+
+@dataclass(frozen=True)
+class ComplaintDraft:
+    """A complaint shown back for confirmation; nothing is filed before Gửi."""
+
+    about: str | None
+    text: str
+    attachment: tuple[str, str] | None = None  # (photo | document, Telegram file id)
+
+
+Conversation = (
+    Results | AwaitingDossierCode | AwaitingDigits | RatingDraft | ComplaintPrompt | ComplaintDraft
+)
+
+
+class Stored(Protocol):
+    """Where a state is kept: a user's `state` and `state_data`."""
+
+    @property
+    def state(self) -> str | None: ...
+
+    @property
+    def state_data(self) -> dict[str, Any]: ...
+
+
+def read(user: Stored) -> Conversation | None:
+    """The user's stored state as a typed value (None: nothing pending, or unreadable)."""
+    d = user.state_data
+    try:
+        match user.state:
+            case Step.RESULTS:
+                return Results(d["q"], d["n"], d.get("a"), d.get("picked"))
+            case Step.DOSSIER_CODE:
+                return AwaitingDossierCode()
+            case Step.DOSSIER_DIGITS:
+                return AwaitingDigits(d["code"], d.get("intent", "view"))
+            case Step.RATING:
+                criteria = {str(k): int(v) for k, v in d.get("criteria", {}).items()}
+                return RatingDraft(
+                    d.get("code"),
+                    d.get("level"),
+                    criteria,
+                    d.get("comment"),
+                    bool(d.get("await_comment")),
+                )
+            case Step.COMPLAINT:
+                return ComplaintPrompt(d.get("about"))
+            case Step.COMPLAINT_CONFIRM:
+                attachment = d.get("attachment")
+                return ComplaintDraft(
+                    d.get("about"), d["text"], tuple(attachment) if attachment else None
+                )
+    except (KeyError, TypeError, ValueError):
+        return None  # written by an older version: start afresh
+    return None
+
+
+def step_of(state: Conversation | None) -> Step | None:
+    """The step a state waits on (None: nothing pending)."""
+    return stored(state)[0]
+
+
+def stored(state: Conversation | None) -> tuple[Step | None, dict[str, Any] | None]:
+    """The (step, data) a state is stored as."""
+    match state:
+        case None:
+            return None, None
+        case Results():
+            data = {"q": state.query, "n": state.normalized}
+            if state.aspect:
+                data["a"] = state.aspect
+            if state.picked:
+                data["picked"] = state.picked
+            return Step.RESULTS, data
+        case AwaitingDossierCode():
+            return Step.DOSSIER_CODE, None
+        case AwaitingDigits():
+            return Step.DOSSIER_DIGITS, {"code": state.code, "intent": state.intent}
+        case RatingDraft():
+            rating: dict[str, Any] = {"code": state.code, "criteria": dict(state.criteria)}
+            if state.level is not None:
+                rating["level"] = state.level
+            if state.comment is not None:
+                rating["comment"] = state.comment
+            if state.awaiting_comment:
+                rating["await_comment"] = True
+            return Step.RATING, rating
+        case ComplaintPrompt():
+            return Step.COMPLAINT, {"about": state.about}
+        case ComplaintDraft():
+            return Step.COMPLAINT_CONFIRM, {
+                "about": state.about,
+                "text": state.text,
+                "attachment": list(state.attachment) if state.attachment else None,
+            }
+    raise TypeError(f"not a conversation state: {state!r}")

@@ -1,0 +1,63 @@
+"""Roles in the chat: who may use the staff tools and the reports (/quyen)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.common import arguments, current_user, private_only, reply_text
+from bot.context import BotContext
+from foundation.inputs import ascii_int
+from users.roles import NotAdmin, Role
+from users.service import UserView
+
+
+def role_name(context: BotContext, lang: str, role: Role) -> str:
+    """A role as the user reads it ("cán bộ", "staff")."""
+    return context.services.messages.label(lang, f"role_{role.value}")
+
+
+async def allowed(update: Update, context: BotContext, user: UserView, role: Role) -> bool:
+    """Whether the user has `role`; if not, they are told which role the command needs."""
+    if await context.call(context.services.roles.has, user.id, role):
+        return True
+    name = role_name(context, user.language, role)
+    await reply_text(update, context, user, "not_allowed", role=name)
+    return False
+
+
+@private_only(staff=True)
+async def roles_command(update: Update, context: BotContext) -> None:
+    """`/quyen [cap|thu <user id> staff|manager]` (administrators)."""
+    user = await current_user(update, context)
+    roles = context.services.roles
+    if not roles.is_admin(user.id):
+        await reply_text(update, context, user, "not_allowed", role=None)
+        return
+    args = arguments(context)
+    target = ascii_int(args[1], low=1) if len(args) == 3 else None
+    if (
+        target is not None
+        and args[0] in ("cap", "thu", "grant", "revoke")
+        and args[2] in ("staff", "manager")
+    ):
+        grant = args[0] in ("cap", "grant")
+        change = roles.grant if grant else roles.revoke
+        try:
+            done = await context.call(change, target, Role(args[2]), by=user.id)
+        except NotAdmin:
+            done = False
+        name = role_name(context, user.language, Role(args[2]))
+        await reply_text(
+            update,
+            context,
+            user,
+            "role_changed",
+            user_id=args[1],
+            role=name,
+            grant=grant,
+            done=done,
+        )
+        return
+    members = await context.call(roles.members)
+    named = [(member, role_name(context, user.language, Role(role))) for member, role in members]
+    await reply_text(update, context, user, "roles_list", members=named)
