@@ -18,10 +18,11 @@ run: $(STAMP)
 	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] || grep -qs '^TELEGRAM_BOT_TOKEN=.\+' .env; then \
 		$(VENV)/bin/tthc run; else $(VENV)/bin/tthc chat; fi
 
-## Lint, then the whole suite (unit, SQLite + PostgreSQL, end-to-end through the fake Bot API).
+## Lint and type-check, then the whole suite (unit, SQLite + PostgreSQL, end-to-end through the fake Bot API).
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
 ## What the chat answers (dev and held-out), search latency; dossier import of a 600,000-row year (about two minutes).

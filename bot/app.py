@@ -11,7 +11,7 @@ import asyncio
 import datetime as dt
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -57,7 +57,7 @@ MENU_COMMANDS = (
     "start", "help", "hoso", "theodoi", "huy_theo_doi", "danhgia", "phananh", "lang", "cancel",
 )  # fmt: skip
 
-Callback = Callable[..., Awaitable[Any]]
+Callback = Callable[..., Coroutine[Any, Any, Any]]
 
 
 def build_application(
@@ -128,7 +128,7 @@ def add_handlers(application: BotApplication) -> None:
     for handlers in application.handlers.values():
         for handler in handlers:
             handler.callback = _atomic(handler.callback)
-    application.add_error_handler(common.on_error)  # type: ignore[arg-type]
+    application.add_error_handler(common.on_error)
 
 
 def _atomic(callback: Callback) -> Callback:
@@ -163,7 +163,7 @@ def _schedule_jobs(application: BotApplication, services: Services) -> None:
     # The outbox records each delivery's outcome in its own transaction right after the
     # send (a crash must not forget a sent message), so it runs without a unit of work.
     queue.run_repeating(
-        deliver_outbox,  # type: ignore[arg-type]
+        deliver_outbox,
         interval=settings.outbox_interval_seconds,
         first=settings.outbox_interval_seconds,
         name="outbox",

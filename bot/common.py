@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any, cast
 
 from telegram import Update
 
@@ -18,17 +19,16 @@ from bot.views import Views
 from catalog.chitchat import redact
 from foundation.database import DatabaseUnavailable
 from foundation.inputs import sanitize
-from users import conversation as state
 from users.conversation import Conversation
 from users.service import LANGUAGES, UserView
 
 log = logging.getLogger(__name__)
-Handler = Callable[[Update, BotContext], Awaitable[None]]
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
 def views(context: BotContext) -> Views:
     """The reply builders for this application."""
-    return context.bot_data["views"]  # type: ignore[no-any-return]
+    return cast(Views, context.bot_data["views"])
 
 
 def message_text(update: Update) -> str:
@@ -84,12 +84,11 @@ async def current_user(update: Update, context: BotContext) -> UserView:
 
 async def remember(context: BotContext, user: UserView, conversation: Conversation | None) -> None:
     """Store what the user's next message answers (None: nothing pending)."""
-    step, data = state.stored(conversation)
-    await context.call(context.services.users.set_state, user.id, step, data)
+    await context.call(context.services.users.remember, user.id, conversation)
 
 
 async def reply_text(
-    update: Update, context: BotContext, user: UserView, template: str, **values: object
+    update: Update, context: BotContext, user: UserView, template: str, **values: Any
 ) -> None:
     """Reply with one of the plain message templates."""
     await send(update, context, views(context).text(user.language, template, **values))

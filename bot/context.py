@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -20,7 +20,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     @property
     def services(self) -> Services:
         """Services attached by the wiring in `bot.app`."""
-        return self.application.bot_data["services"]  # type: ignore[no-any-return]
+        return cast("Services", self.application.bot_data["services"])
 
     async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a (database-touching) service call in a worker thread."""

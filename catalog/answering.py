@@ -17,10 +17,11 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from catalog.calibration import Confidence
 from catalog.chitchat import Chitchat, chitchat
-from catalog.normalize import fold
 from catalog.question import Aspect
-from catalog.search import Confidence, Hit, SearchIndex, SearchResult, base_name
+from catalog.search import Hit, SearchIndex, SearchResult, base_name
+from foundation.text import fold
 
 LIST_SHARE = 0.8  # a result list keeps hits scoring at least this share of the best one
 SUGGESTION_SCORE = 0.5  # below this, a "not found" reply suggests nothing

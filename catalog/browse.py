@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from catalog.normalize import fold, short_id
+from catalog.normalize import short_id
 from catalog.search import Entry
+from foundation.text import fold
 
 # "Công an tỉnh, Cục quản lý xuất nhập cảnh" lists two agencies; "Ủy ban nhân dân xã,
 # phường, thị trấn" is one (the parts after its commas start in lower case).

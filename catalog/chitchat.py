@@ -10,7 +10,7 @@ import re
 import unicodedata
 from enum import StrEnum
 
-from catalog.normalize import fold
+from foundation.text import fold
 
 
 class Chitchat(StrEnum):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from catalog.normalize import fold, is_syllable, nfc, short_id
+from catalog.normalize import short_id
+from foundation.text import fold, is_syllable, nfc
 
 _BULLET = re.compile(r"^(?:[-+•·*–]\s*|;\s*)+")
 _FILE_SUFFIX = re.compile(r"\.(?:docx?|xlsx?|pdf|rtf|odt)$", re.IGNORECASE)

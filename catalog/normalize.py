@@ -1,10 +1,7 @@
-"""Vietnamese text folding for search.
+"""How the search reads words: folded forms (foundation.text), accent keys and short ids.
 
-Citizens type on phones: with or without diacritics, in composed or decomposed Unicode,
-with leftovers of Telex/VNI input methods ("dda8ng kys"), abbreviations and typos. Every
-string the search compares is folded the same way: NFC, lower case, Telex/VNI residue
-repaired, diacritics removed (đ → d), punctuation dropped, spaces collapsed. Diacritics
-are dropped on both sides, so a query without them ranks exactly as one with them.
+Diacritics are dropped on both sides, so a query without them ranks exactly as one with
+them; where the citizen did type them, the accent key tells "cần" from "căn".
 """
 
 from __future__ import annotations
@@ -12,63 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from functools import lru_cache
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
-_SYLLABLE = re.compile(
-    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
-    r"(uye|uya|oai|oay|uoi|uou|ươi|iêu|yêu|[aeiouy]{1,3})"
-    r"(ch|ng|nh|[cmnpt])?$"
-)
-_TONE_KEYS = "sfrxj"
-_VNI_DIGITS = re.compile(r"(?<=[a-z])[1-9]|[1-9](?=[a-z])")
-_VOWELS = set("aeiouy")
-# "kí"/"ký", "lí"/"lý", "mĩ"/"mỹ": both spellings are in use, so a final y after a
-# consonant is read as i.
-_FINAL_Y = re.compile(r"(?<=[bcdghklmnpqrstvx])y$")
-
-
-def strip_diacritics(text: str) -> str:
-    """Remove Vietnamese diacritics; đ/Đ become d/D."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-
-
-def is_syllable(word: str) -> bool:
-    return bool(_SYLLABLE.match(word))
-
-
-@lru_cache(maxsize=65536)
-def repair_input_residue(word: str) -> str:
-    """Undo Telex/VNI keystrokes left in an unaccented word ("kys" → "ky", "dda8ng" → "dang").
-
-    Only words that are not already valid syllables and become valid ones are changed, so
-    abbreviations ("gplx", "cccd") and real words pass through untouched.
-    """
-    if is_syllable(word) or not (_VOWELS & set(word)):
-        return word
-    candidate = _VNI_DIGITS.sub("", word)
-    if candidate and candidate[-1] in _TONE_KEYS and len(candidate) > 1:
-        candidate = candidate[:-1]
-    candidate = candidate.replace("dd", "d")
-    candidate = re.sub(r"([aeo])\1", r"\1", candidate)
-    candidate = re.sub(r"([aou])w", r"\1", candidate).replace("w", "u")
-    return candidate if candidate != word and is_syllable(candidate) else word
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Fold text to the comparison form: lower-case ASCII words separated by single spaces."""
-    text = unicodedata.normalize("NFC", text).lower()
-    text = strip_diacritics(text)
-    words = _NON_WORD.sub(" ", text).split()
-    return " ".join(_word(w) for w in words)
-
-
-def _word(word: str) -> str:
-    if word.isdigit():
-        return word.lstrip("0") or "0"  # "09 số" and "9 số" are the same
-    return _FINAL_Y.sub("i", repair_input_residue(word))
+from foundation.text import FINAL_Y, fold, strip_diacritics
 
 
 def short_id(text: str) -> str:
@@ -77,11 +19,6 @@ def short_id(text: str) -> str:
     Ids made from names this way survive restarts and re-imports.
     """
     return hashlib.blake2s(fold(text).encode(), digest_size=4).hexdigest()
-
-
-def nfc(text: str) -> str:
-    """Composed Unicode with single spaces, the form we store and display."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 # A word as the search reads it: the folded form and, when the message was typed with
@@ -102,7 +39,7 @@ def accent_key(word: str) -> str:
     decomposed = unicodedata.normalize("NFD", word.lower())
     tone = "".join(c for c in decomposed if c in _TONES)[:1]
     base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
-    return _FINAL_Y.sub("i", base) + tone
+    return FINAL_Y.sub("i", base) + tone
 
 
 def words(text: str) -> list[Word]:

@@ -19,8 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from catalog import cleaning
-from catalog.normalize import fold, nfc
-from foundation.spreadsheet import UnsafeFile, check_archive, gunzip_bounded, sheet_rows
+from foundation.spreadsheet import (
+    Problem,
+    UnsafeFile,
+    check_archive,
+    csv_delimiter,
+    gunzip_bounded,
+    sheet_rows,
+)
+from foundation.text import fold, nfc
 
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_]{2,31}$")
 KNOWN_LEVELS = {
@@ -88,18 +95,6 @@ MAX_FILE_BYTES = 200 << 20  # the national catalogue is 19 MB as JSON
 csv.field_size_limit(8 << 20)
 DOCUMENTS_SHEET = "Thành phần hồ sơ"
 DOCUMENT_COLUMNS = ["Mã số", "Tên giấy tờ", "Số lượng", "Mẫu đơn, tờ khai", "Nhóm", "Ghi chú"]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One validation error: where (record/row), which field, and what is wrong."""
-
-    where: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}, {self.field}: {self.message}"
 
 
 @dataclass
@@ -445,14 +440,6 @@ def _csv_rows(data: bytes) -> Iterable[list[Any]]:
     except csv.Error as exc:
         raise CatalogFileError(f"row {reader.line_num}: {exc}") from None
     return rows
-
-
-def csv_delimiter(header: str) -> str:
-    """Excel writes "," or, in Vietnamese locales, ";": the header line tells which.
-
-    (The csv Sniffer guesses from a sample and misreads long quoted multi-line cells.)
-    """
-    return max((",", ";", "\t"), key=header.count)
 
 
 def _xlsx_rows(path: Path) -> tuple[list[list[Any]], list[list[Any]] | None]:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import delete, func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from catalog.models import (
     CatalogAudit,
@@ -17,6 +17,7 @@ from catalog.models import (
     UnansweredQuery,
 )
 from foundation.clock import utcnow
+from foundation.database import changed_rows, table
 
 
 def all_procedures(*, session: Session) -> list[Procedure]:
@@ -29,10 +30,12 @@ def index_rows(*, session: Session) -> list[tuple[str, str, str, list[str], str 
 
     Selecting five columns instead of whole rows keeps an index rebuild well under a second.
     """
-    query = select(
-        Procedure.code, Procedure.name, Procedure.field, Procedure.levels, Procedure.agency
-    ).order_by(Procedure.code)
-    return [tuple(row) for row in session.exec(query)]  # type: ignore[misc]
+    columns = (Procedure.code, Procedure.name, Procedure.field, Procedure.levels, Procedure.agency)
+    query = select(*(col(c) for c in columns)).order_by(col(Procedure.code))
+    return [
+        (code, name, field, levels, agency)
+        for code, name, field, levels, agency in session.execute(query)
+    ]
 
 
 def get_procedure(*, session: Session, code: str) -> Procedure | None:
@@ -55,7 +58,7 @@ def aliases_by_code(*, session: Session) -> dict[str, list[str]]:
 
 def replace_aliases(*, session: Session, code: str, aliases: Iterable[str], actor: str) -> None:
     """Make `aliases` the complete alias list of a procedure."""
-    session.exec(delete(ProcedureAlias).where(ProcedureAlias.procedure_code == code))  # type: ignore[call-overload]
+    session.execute(delete(ProcedureAlias).where(col(ProcedureAlias.procedure_code) == code))
     for alias in aliases:
         session.add(ProcedureAlias(procedure_code=code, alias=alias, created_by=actor))
 
@@ -107,9 +110,9 @@ def lock_catalog(*, session: Session) -> None:
     A no-op update of the version row does it: PostgreSQL locks the row, SQLite takes its
     write lock. Readers are not blocked; other writers of the catalogue wait.
     """
-    state = CatalogState.__table__  # type: ignore[attr-defined]
-    result = session.execute(update(state).where(state.c.id == 1).values(version=state.c.version))
-    if not result.rowcount:  # a database from before migration 0006 created the row
+    state = table(CatalogState)
+    locked = update(state).where(state.c.id == 1).values(version=state.c.version)
+    if not changed_rows(session, locked):  # a database from before migration 0006 created the row
         get_state(session=session)
         session.flush()
 

@@ -24,8 +24,9 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from catalog.calibration import Calibration, Confidence, Signals, load_calibration
-from catalog.normalize import Word, fold, words
+from catalog.normalize import Word, words
 from catalog.question import Aspect, Intents, Phrase, Phrasing, phrase_words, same
+from foundation.text import fold
 
 CODE_IN_QUERY = re.compile(r"\b(\d\.\d{6})\b")
 LEVEL_SUFFIX = re.compile(

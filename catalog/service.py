@@ -31,10 +31,10 @@ from catalog.chitchat import redact
 from catalog.exporter import procedure_to_record
 from catalog.importer import CatalogDiff, apply_import, compute_diff
 from catalog.models import Procedure, UnansweredQuery
-from catalog.normalize import fold, nfc
 from catalog.records import ParsedFile
 from catalog.search import Entry, SearchIndex
 from foundation.database import Database
+from foundation.text import fold, nfc
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from checklist.models import ChecklistItem
 
@@ -24,10 +24,10 @@ def tick(*, session: Session, user_id: int, code: str, key: str) -> None:
 
 def untick(*, session: Session, user_id: int, code: str, key: str) -> None:
     """Mark one document as missing again."""
-    session.exec(
-        delete(ChecklistItem).where(  # type: ignore[call-overload]
-            ChecklistItem.user_id == user_id,
-            ChecklistItem.procedure_code == code,
-            ChecklistItem.document_key == key,
+    session.execute(
+        delete(ChecklistItem).where(
+            col(ChecklistItem.user_id) == user_id,
+            col(ChecklistItem.procedure_code) == code,
+            col(ChecklistItem.document_key) == key,
         )
     )

@@ -21,7 +21,6 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from catalog.records import Problem
 from dossiers.models import Dossier, DossierAccess, DossierEvent, OutboxMessage
 from dossiers.records import (
     STORED_FIELDS,
@@ -32,7 +31,8 @@ from dossiers.records import (
     utc_timestamp,
 )
 from foundation.clock import utcnow
-from foundation.database import Database
+from foundation.database import Database, table
+from foundation.spreadsheet import Problem
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +40,10 @@ CHUNK = 5000
 PARALLEL_BYTES = 8 << 20  # smaller files parse faster than worker processes start
 MAX_PROBLEMS = 1000
 TRACKED = ("status", "due_at", "finished_at", "returned_at")  # a change here is history
-DOSSIER = Dossier.__table__  # type: ignore[attr-defined]
-EVENT = DossierEvent.__table__  # type: ignore[attr-defined]
-ACCESS = DossierAccess.__table__  # type: ignore[attr-defined]
-OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
+DOSSIER = table(Dossier)
+EVENT = table(DossierEvent)
+ACCESS = table(DossierAccess)
+OUTBOX = table(OutboxMessage)
 
 
 @dataclass
@@ -229,7 +229,7 @@ class _Driver:
 
     def many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         if rows:
-            self.conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+            self.conn.exec_driver_sql(sql, rows)
 
     def select(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
         return list(self.conn.exec_driver_sql(sql, params).all())
@@ -332,7 +332,7 @@ def _queue(conn: Connection, dossier_ids: set[int], now: datetime) -> int:
     ).all()
     if not subscribers:
         return 0
-    events = dict(
+    events: dict[int, int] = dict(
         conn.execute(
             select(EVENT.c.dossier_id, EVENT.c.id).where(
                 EVENT.c.dossier_id.in_({d for _, d in subscribers}), EVENT.c.at == now

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hmac
+import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -18,12 +19,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from catalog.normalize import fold, nfc
-from catalog.records import Problem, csv_delimiter
 from dossiers.status import Status, parse_status
 from foundation.clock import VIETNAM
 from foundation.inputs import sanitize
-from foundation.spreadsheet import UnsafeFile, check_archive, sheet_rows
+from foundation.spreadsheet import Problem, UnsafeFile, check_archive, csv_delimiter, sheet_rows
+from foundation.text import fold, nfc
 
 FIELDS = (
     "code", "procedure_code", "procedure_name", "field", "agency", "level", "applicant",
@@ -140,8 +140,8 @@ def read_rows(path: Path) -> Rows:
 
 
 def _csv_rows(path: Path, rows: Rows) -> Iterator[tuple[int, list[Any]]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows._offset = handle.buffer.tell  # bytes read ahead: close enough for progress
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle:
+        rows._offset = raw.tell  # bytes read ahead: close enough for progress
         try:
             first = handle.readline()
         except UnicodeDecodeError:

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from dossiers.models import Dossier, DossierAccess, LookupAttempt, OutboxMessage
+from foundation.database import changed_rows
 
 
 def get_dossier(*, session: Session, code: str) -> Dossier | None:
@@ -37,12 +38,12 @@ def grant_access(*, session: Session, user_id: int, dossier_id: int) -> DossierA
 
 def unsubscribe_all(*, session: Session, user_id: int) -> int:
     """Stop every notification for this user; returns how many dossiers were followed."""
-    result = session.exec(
-        update(DossierAccess)  # type: ignore[call-overload]
+    return changed_rows(
+        session,
+        update(DossierAccess)
         .where(col(DossierAccess.user_id) == user_id, col(DossierAccess.subscribed).is_(True))
-        .values(subscribed=False)
+        .values(subscribed=False),
     )
-    return int(result.rowcount or 0)
 
 
 def count_attempts(
@@ -88,13 +89,18 @@ def due_outbox_ids(*, session: Session, now: datetime, limit: int) -> list[int]:
 
 def claim_outbox(*, session: Session, message_id: int, now: datetime, until: datetime) -> bool:
     """Take one message for sending; False if another sender took it first."""
-    result = session.exec(
-        update(OutboxMessage)  # type: ignore[call-overload]
-        .where(
-            col(OutboxMessage.id) == message_id,
-            col(OutboxMessage.sent_at).is_(None),
-            or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
+    return bool(
+        changed_rows(
+            session,
+            update(OutboxMessage)
+            .where(
+                col(OutboxMessage.id) == message_id,
+                col(OutboxMessage.sent_at).is_(None),
+                or_(
+                    col(OutboxMessage.claimed_until).is_(None),
+                    col(OutboxMessage.claimed_until) < now,
+                ),
+            )
+            .values(claimed_until=until),
         )
-        .values(claimed_until=until)
     )
-    return bool(result.rowcount)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum, StrEnum
 
-from catalog.normalize import fold
 from foundation.clock import VIETNAM
+from foundation.text import fold
 
 
 class Status(IntEnum):

@@ -18,12 +18,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Delete, Engine, Table, Update, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +213,17 @@ class Database:
     def dispose(self) -> None:
         """Close pooled connections (at shutdown, or before copying a SQLite file)."""
         self.engine.dispose()
+
+
+def table(model: type[SQLModel]) -> Table:
+    """A model's table, for Core statements (bulk writes, updates across rows)."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+def changed_rows(session: Session, statement: Delete | Update) -> int:
+    """Run a DELETE or UPDATE in the session; how many rows it touched."""
+    result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
+    return int(result.rowcount or 0)
 
 
 def upgrade(url: str, revision: str = "head") -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import zipfile
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +87,23 @@ def append_row(sheet: Any, values: list[Any]) -> None:
         else:
             cells.append(value)
     sheet.append(cells)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation error: where (record/row), which field, and what is wrong."""
+
+    where: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}, {self.field}: {self.message}"
+
+
+def csv_delimiter(header: str) -> str:
+    """Excel writes "," or, in Vietnamese locales, ";": the header line tells which.
+
+    (The csv Sniffer guesses from a sample and misreads long quoted multi-line cells.)
+    """
+    return max((",", ";", "\t"), key=header.count)

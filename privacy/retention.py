@@ -18,14 +18,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Delete, Update, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from catalog.models import UnansweredQuery
 from complaints.models import Complaint
 from dossiers.models import Dossier, DossierAccess, LookupAttempt, OutboxMessage
 from dossiers.status import Status
-from foundation.database import Database
+from foundation.database import Database, changed_rows, table
 
 # The same kinds as foundation.settings's RETENTION_DAYS validator (a test checks they agree).
 DEFAULT_DAYS = {
@@ -51,7 +52,7 @@ def purge(db: Database, days: dict[str, int], *, now: datetime, dry_run: bool = 
     """Apply the retention policy in one transaction; `dry_run` only counts."""
     policy = {**DEFAULT_DAYS, **days}
     cutoff = {kind: now - timedelta(days=n) for kind, n in policy.items()}
-    dossier = Dossier.__table__  # type: ignore[attr-defined]
+    dossier = table(Dossier)
     ended_before = and_(
         dossier.c.status.in_(_ENDED),
         func.coalesce(dossier.c.returned_at, dossier.c.finished_at, dossier.c.updated_at)
@@ -62,25 +63,23 @@ def purge(db: Database, days: dict[str, int], *, now: datetime, dry_run: bool = 
         func.coalesce(dossier.c.returned_at, dossier.c.finished_at, dossier.c.updated_at)
         < cutoff["access"],
     )
-    outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
-    statements = {
+    outbox = table(OutboxMessage)
+    statements: dict[str, Delete | Update] = {
         "lookup_attempts": delete(LookupAttempt).where(
-            LookupAttempt.at < cutoff["lookup_attempts"]  # type: ignore[arg-type]
+            col(LookupAttempt.at) < cutoff["lookup_attempts"]
         ),
-        "access": delete(DossierAccess).where(
-            DossierAccess.dossier_id.in_(access_ended)  # type: ignore[attr-defined]
-        ),
+        "access": delete(DossierAccess).where(col(DossierAccess.dossier_id).in_(access_ended)),
         "dossiers": update(dossier)
         .where(
             ended_before, or_(dossier.c.applicant.is_not(None), dossier.c.secret_hash.is_not(None))
         )
         .values(applicant=None, secret_hash=None),
         "unanswered": delete(UnansweredQuery).where(
-            UnansweredQuery.last_seen < cutoff["unanswered"]  # type: ignore[arg-type]
+            col(UnansweredQuery.last_seen) < cutoff["unanswered"]
         ),
         "complaints": delete(Complaint).where(
-            Complaint.status == "closed",  # type: ignore[arg-type]
-            Complaint.closed_at < cutoff["complaints"],  # type: ignore[operator]
+            col(Complaint.status) == "closed",
+            col(Complaint.closed_at) < cutoff["complaints"],
         ),
         "outbox": delete(outbox).where(
             or_(outbox.c.sent_at < cutoff["outbox"], outbox.c.failed_at < cutoff["outbox"])
@@ -89,18 +88,17 @@ def purge(db: Database, days: dict[str, int], *, now: datetime, dry_run: bool = 
     counts: dict[str, int] = {}
     with db.session() as session:
         for kind, statement in statements.items():
-            counts[kind] = _count(session, statement) if dry_run else _run(session, statement)
+            counts[kind] = (
+                _count(session, statement) if dry_run else changed_rows(session, statement)
+            )
         if dry_run:
             session.rollback()
     return Purged(counts, dry_run)
 
 
-def _run(session: Session, statement: object) -> int:
-    return int(session.execute(statement).rowcount or 0)  # type: ignore[call-overload]
-
-
-def _count(session: Session, statement: object) -> int:
+def _count(session: Session, statement: Delete | Update) -> int:
     """Rows a DELETE or UPDATE would touch, without touching them."""
-    table = statement.table  # type: ignore[attr-defined]
-    where = statement.whereclause  # type: ignore[attr-defined]
-    return int(session.execute(select(func.count()).select_from(table).where(where)).scalar() or 0)
+    query = select(func.count()).select_from(statement.table)
+    if statement.whereclause is not None:
+        query = query.where(statement.whereclause)
+    return int(session.execute(query).scalar() or 0)

@@ -236,7 +236,7 @@ def dossiers(
     today = (now or datetime.now(VIETNAM)).astimezone(VIETNAM).date()
     group_column = col(Dossier.level) if by == "level" else col(Dossier.agency)
     query = select(group_column, Dossier.status, Dossier.due_at, Dossier.finished_at).where(
-        Dossier.received_at >= lo, Dossier.received_at < hi
+        col(Dossier.received_at) >= lo, col(Dossier.received_at) < hi
     )
     rows: dict[str, DossierRow] = {}
     total = DossierRow("Tổng cộng")

@@ -121,6 +121,8 @@ class FakeTelegram:
         # Errors the next calls of a method get, in order: (HTTP code, description, retry_after).
         self.failures: dict[str, list[tuple[int, str, int | None]]] = {}
         self.chat_actions: list[tuple[int, str]] = []
+        # The command menu per language code ("" for the default), as setMyCommands set it.
+        self.commands: dict[str, list[dict[str, str]]] = {}
         # Calls of a method that succeed but answer only after this many seconds (once each):
         # what a client sees when Telegram accepted a message and the reply got lost.
         self.slow: dict[str, list[float]] = {}
@@ -152,6 +154,7 @@ class FakeTelegram:
         for key, value in data.items():
             if hasattr(value, "file"):
                 params[key] = value.file.read()
+                params[f"{key}.filename"] = value.filename
             else:
                 params[key] = value
         return params
@@ -201,6 +204,10 @@ class FakeTelegram:
         return True
 
     async def m_setMyCommands(self, params: dict[str, Any]) -> bool:
+        commands = params["commands"]
+        self.commands[params.get("language_code") or ""] = (
+            json.loads(commands) if isinstance(commands, str) else commands
+        )
         return True
 
     async def m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -317,7 +324,11 @@ class FakeTelegram:
             self._check_markup(params),
             kind=kind,
         )
-        msg.raw = {"file_id": file_id, "size": len(self.files[f"{kind}/{file_id}"])}
+        msg.raw = {
+            "file_id": file_id,
+            "size": len(self.files[f"{kind}/{file_id}"]),
+            "file_name": params.get(f"{key}.filename"),
+        }
         self.sent.append(msg)
         self.messages[(msg.chat_id, msg.message_id)] = msg
         data = self._message_dict(msg)

@@ -111,6 +111,8 @@ class BotHarness:
             request=HTTPXRequest(read_timeout=self.read_timeout) if self.read_timeout else None,
         )
         await self.application.initialize()
+        if self.application.post_init is not None:  # what run_polling does after initialize
+            await self.application.post_init(self.application)
         await self.application.start()
         await self.application.updater.start_polling(poll_interval=0, timeout=1)
 

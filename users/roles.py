@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from foundation.database import Database
 from users.models import Role as RoleRow
@@ -63,8 +63,8 @@ class RoleService:
         with self.db.session() as session:
             query = select(RoleRow)
             if role is not None:
-                query = query.where(RoleRow.role == role.value)
-            return [(r.user_id, r.role) for r in session.exec(query.order_by(RoleRow.user_id))]
+                query = query.where(col(RoleRow.role) == role.value)
+            return [(r.user_id, r.role) for r in session.exec(query.order_by(col(RoleRow.user_id)))]
 
     def _check(self, by: int | None) -> None:
         # `by=None` is the command line, run by whoever operates the server.

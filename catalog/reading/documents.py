@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from catalog.normalize import fold
+from foundation.text import fold
 
 # How the names of papers start ("Tờ khai…", "Bản sao Giấy khai sinh…", "Hộ chiếu…").
 _PAPER_WORDS = (

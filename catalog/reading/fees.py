@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from catalog.normalize import fold
 from catalog.reading.text import SINCE, UNTIL, clauses, head_and_detail, parse_date, way_segments
+from foundation.text import fold
 
 _NUMBER = r"(\d{1,3}(?:[.,]\d{3})+|\d+)"
 _CURRENCY = r"(đồng|VNĐ|VND|Việt Nam Đồng|USD)"

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from catalog.normalize import fold
+from foundation.text import fold
 
 _ORGS = (
     r"Trung tâm|Bộ phận|Ủy ban|Uỷ ban|UBND|Sở|Cục|Phòng|Công an|Chi cục|Kho bạc|Tòa án|Toà án|"

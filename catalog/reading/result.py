@@ -17,7 +17,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from catalog.normalize import fold
+from foundation.text import fold
 
 RESULTS_FILE = Path(__file__).resolve().parent.parent / "data" / "results.tsv"
 _DOCUMENT_NOUNS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from catalog.normalize import fold
+from foundation.text import fold
 
 # The portal joins per-way values as "Trực tiếp: …; Trực tuyến: …; Dịch vụ bưu chính: …".
 WAY_LABELS = {

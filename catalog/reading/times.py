@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from catalog.normalize import fold
 from catalog.reading.text import head_and_detail, way_segments
+from foundation.text import fold
 
 UNITS = ("ngày làm việc", "giờ làm việc", "ngày", "giờ", "tháng", "phút", "năm")
 _VALUE = r"(\d+(?:[.,]\d+)?(?:\s*[-–]\s*\d+)?)"

@@ -141,7 +141,7 @@ def asked_aspect(user: UserView) -> Aspect | None:
     """The section the citizen's question asked about, kept while they pick from a list."""
     listing = read(user)
     value = listing.aspect if isinstance(listing, Results) else None
-    return Aspect(value) if value in Aspect.__members__.values() else None
+    return Aspect(value) if value is not None and value in Aspect.__members__.values() else None
 
 
 async def mark_picked(context: BotContext, user: UserView, code: str) -> None:

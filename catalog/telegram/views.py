@@ -20,13 +20,14 @@ from bot.replies import (
 from catalog.answering import Answer, AnswerKind, family
 from catalog.browse import Facet, FacetKind, split_agencies
 from catalog.models import Procedure
-from catalog.normalize import fold, short_id
+from catalog.normalize import short_id
 from catalog.reading import read_card
 from catalog.search import Entry, Hit, base_name
 from catalog.telegram import callbacks
 from catalog.telegram.callbacks import RAW_SECTIONS
 from checklist.telegram import callbacks as checklist_callbacks
 from foundation.clock import vietnam_today
+from foundation.text import fold
 from messages import Messages
 
 FACET_PAGE = 10

@@ -256,3 +256,37 @@ async def test_complaint_about_a_protected_dossier_goes_through_the_digits(
     await citizen.send("Quá hạn mà chưa có kết quả")
     filed = (await citizen.press("✅ Gửi"))[0]
     assert filed.plain.startswith("✅ Đã gửi phản ánh của bạn.")
+
+
+async def test_english_reads_statuses_scale_criteria_roles_reports_and_commands_in_english(
+    fbot: BotHarness, tmp_path: Path
+) -> None:
+    published = fbot.api.commands
+    assert published[""][0] == {"command": "start", "description": "Menu chính"}
+    assert {"command": "hoso", "description": "Check a dossier by its code"} in published["en"]
+    assert [c["command"] for c in published["en"]] == [c["command"] for c in published[""]]
+    load(fbot, tmp_path, [row(1, Status.RETURNED)])
+    citizen = fbot.user(310)
+    await citizen.send("/lang en")
+    status = (await citizen.send(code(1)))[0]
+    assert "Result handed over" in status.plain and "Đã trả kết quả" not in status.plain
+    prompt = (await citizen.press("⭐ Rate"))[0]
+    assert prompt.captions[:3] == ["😀 Very satisfied", "🙂 Satisfied", "🙁 Not satisfied"]
+    draft = (await citizen.press("😀 Very satisfied"))[0]
+    assert "Open, transparent information" in draft.plain
+    assert "hài lòng" not in draft.plain.lower()
+    thanks = (await citizen.press("✅ Send rating"))[0]
+    assert "Very satisfied" in thanks.plain
+    admin = fbot.user(ADMIN)
+    await admin.send("/lang en")
+    granted = (await admin.send("/quyen cap 311 manager"))[0]
+    assert granted.plain == "✅ Granted manager for 311."
+    listed = (await admin.send("/quyen"))[0]
+    assert "311 — manager" in listed.plain
+    manager = fbot.user(311)
+    await manager.send("/lang en")
+    pack = await manager.send("/baocao 7")
+    assert "Dossier ratings: 1 — Very satisfied 1 (100.00%)" in pack[0].plain
+    workbook = load_workbook(io.BytesIO(fbot.api.files[f"document/{pack[3].raw['file_id']}"]))
+    assert workbook.sheetnames[:3] == ["Summary", "Criteria", "By group"]
+    assert pack[3].raw["file_name"].startswith("satisfaction_")

@@ -45,7 +45,7 @@ def catalog_import(
     finally:
         progress.done()
     if parsed.problems:
-        problems(parsed.problems)
+        problems([str(p) for p in parsed.problems])
         raise CliError(f"{path.name}: {len(parsed.problems)} problem(s); nothing was imported")
     with open_services(config) as services:
         if dry_run:

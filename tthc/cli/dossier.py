@@ -92,5 +92,5 @@ def dossier_qr(code: str, output: Path, bot_username: str | None, scale: int) ->
     link = deep_link(username, DOSSIER_LINK, code)
     if link is None:
         raise CliError("the bot's username is needed: pass --bot NAME or set BOT_USERNAME")
-    segno.make(link, error="m").save(output, scale=scale, border=4)
+    segno.make(link, error="m").save(str(output), scale=scale, border=4)
     click.echo(f"{link} → {output}")

@@ -1,0 +1,237 @@
+"""Every template renders with the context its real call site passes, in both languages.
+
+Two kinds of call site: the views (a method builds the context: called here with real
+objects) and the plain replies (`reply_text(..., "name", key=...)`, found in the source
+with `ast`, rendered with exactly the keywords that call passes). Templates use
+StrictUndefined, so a call site that forgets a variable fails here, not in a chat.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import unicodedata
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.views import Views
+from catalog.browse import Facet, FacetKind
+from catalog.bundled import bundled_answerer, bundled_catalog
+from catalog.models import Procedure
+from catalog.service import CatalogInfo
+from catalog.telegram.callbacks import RAW_SECTIONS
+from catalog.telegram.views import SECTIONS, CatalogViews
+from checklist.service import ChecklistEntry
+from checklist.telegram.views import ChecklistViews
+from complaints.telegram.views import ComplaintViews
+from dossiers.models import Dossier
+from dossiers.service import DossierService, LookupResult, Outcome
+from dossiers.status import Status
+from dossiers.telegram.views import DossierViews
+from messages import Messages
+from ratings.telegram.views import RatingViews
+from reports.figures import DossierReport, DossierRow, Group, SatisfactionReport, Shares
+from users.conversation import ComplaintDraft, RatingDraft
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ("bot", "catalog", "checklist", "complaints", "dossiers", "ratings", "reports", "users")
+RENDERERS = {"reply_text", "text", "_text"}  # views call `render` themselves: called below
+GLUED = re.compile(r"[a-zà-ỹđ][.?!:][A-ZÀ-ỸĐ]")
+NOW = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+SCALE = ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
+CRITERIA = ["Công khai, minh bạch thông tin", "Thái độ, hướng dẫn của cán bộ"]
+
+
+def procedure() -> Procedure:
+    record = bundled_catalog().records["1.001193"]  # đăng ký khai sinh: every section
+    return Procedure(**{**record, "name": record["name"] + " <&>"}, updated_at=NOW)
+
+
+def dossier() -> Any:
+    row = Dossier(
+        code="000.00.20.H56-240527-0001", procedure_code="1.000656",
+        procedure_name="Đăng ký khai tử <&>", agency="UBND xã", level="Cấp xã",
+        applicant="Lê Thanh Long", status=int(Status.DONE), received_at=NOW,
+        due_at=NOW + timedelta(days=3), finished_at=NOW + timedelta(days=2),
+        return_method="Trực tuyến",
+    )  # fmt: skip
+    return DossierService._view(row, True, NOW + timedelta(days=4))
+
+
+def satisfaction() -> SatisfactionReport:
+    shares = Shares([415, 12, 0])
+    group = Group("Sở Tư pháp <&>", Shares([1, 0, 1]), ["Chờ lâu <&>"])
+    return SatisfactionReport(
+        start=date(2025, 1, 1), end=date(2025, 3, 31), scale=SCALE, criteria=CRITERIA[:1],
+        overall=shares, general=Shares([0, 0, 0]), per_criterion={CRITERIA[0]: shares},
+        breakdown=[group], by="agency", trend=[group, group], lowest_procedures=[group],
+        lowest_agencies=[group], stored=428,
+    )  # fmt: skip
+
+
+def dossier_table() -> DossierReport:
+    row = DossierRow("Cấp xã <&>", received=10, done=8, on_time=7, late=1, in_progress=2)
+    total = DossierRow("Tổng cộng", received=10, done=8, on_time=7, late=1, in_progress=2)
+    return DossierReport(date(2025, 1, 1), date(2025, 3, 31), "level", [row], total)
+
+
+# What the plain replies pass, by keyword (the values their call sites compute).
+SAMPLES: dict[str, Any] = {
+    "kind": "greeting", "length": 5000, "limit": 500, "example": "000.00.20.H56-240527-0001",
+    "count": 2, "command": "/x<>", "role": "cán bộ", "code": "9.999<>", "ticket": "PA-000001",
+    "answer": "Trả lời <&>", "days": 10, "due": date(2026, 1, 16), "about": "1.000656",
+    "items": [
+        {"ticket": "PA-000001", "created": NOW, "about": "1.000656", "attachment": True,
+         "text": "Phản ánh <&>"}
+    ],
+    "level": "Hài lòng", "replaced": True, "status": "Đang xử lý", "user_id": 42,
+    "grant": True, "done": True, "members": [(42, "cán bộ")], "delivered": False,
+    "usage": "/traloi PA-000001 <text>", "retry": NOW, "minutes": 15,
+}  # fmt: skip
+
+
+def _literal_templates(node: ast.expr, assigned: dict[str, ast.expr], names: set[str]) -> list[str]:
+    """The template names an argument can take: a literal, `a if x else b`, or a local set so."""
+    if isinstance(node, ast.Constant) and node.value in names:
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return [
+            *_literal_templates(node.body, {}, names),
+            *_literal_templates(node.orelse, {}, names),
+        ]
+    if isinstance(node, ast.Name) and node.id in assigned:
+        return _literal_templates(assigned[node.id], {}, names)
+    return []
+
+
+def plain_call_sites(names: set[str]) -> list[tuple[str, str, frozenset[str]]]:
+    """(where, template, keywords) of every plain reply in the source."""
+    found = []
+    for package in SOURCES:
+        for path in (ROOT / package).rglob("*.py"):
+            tree = ast.parse(path.read_text("utf-8"))
+            for function in ast.walk(tree):
+                if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                    continue
+                assigned = {
+                    t.id: n.value
+                    for n in ast.walk(function) if isinstance(n, ast.Assign)
+                    for t in n.targets if isinstance(t, ast.Name)
+                }  # fmt: skip
+                for call in ast.walk(function):
+                    if not isinstance(call, ast.Call):
+                        continue
+                    func = call.func
+                    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                    if name not in RENDERERS or any(k.arg is None for k in call.keywords):
+                        continue  # `**values` is a view's own context, covered below
+                    keywords = frozenset(k.arg for k in call.keywords if k.arg and k.arg != "menu")
+                    where = f"{path.relative_to(ROOT)}:{call.lineno}"
+                    for arg in call.args:
+                        for template in _literal_templates(arg, assigned, names):
+                            found.append((where, template, keywords))
+    return found
+
+
+def view_replies(messages: Messages, lang: str) -> list[str]:
+    """Every view method, called the way the handlers call it."""
+    p = procedure()
+    answerer = bundled_answerer()
+    listed, none, choice = (answerer.answer(q) for q in ("thu tuc bang lai xe", "đặt pizza",
+                                                         "cấp căn cước"))  # fmt: skip
+    assert choice.kind.value == "choice" and listed.kind.value == "list"
+    catalog = CatalogViews(messages)
+    facet = Facet("abcd1234", "Hộ tịch <&>", 2)
+    entries = answerer.index.level_variants("1.001193") or []
+    replies = [
+        Views(messages).main_menu(lang, CatalogInfo(3, NOW, 2834), "Lan <&>"),
+        Views(messages).private_only(lang, "tthc_bot"),
+        Views(messages).language_prompt(lang),
+        catalog.search_result(lang, listed),
+        catalog.search_result(lang, none),
+        catalog.search_choice(lang, choice),
+        catalog.procedure_card(lang, p, entries, share_url="https://t.me/x", dossiers=True),
+        catalog.browse_menu(lang),
+        catalog.facet_page(lang, FacetKind.FIELD, [facet], 0),
+        catalog.facet_members(lang, FacetKind.AGENCY, facet, entries, 0, 0),
+        *(catalog.procedure_section(lang, p, s) for s in (*SECTIONS, "notes")),
+        *(catalog.procedure_section(lang, p, s, raw=True) for s in RAW_SECTIONS),
+        ChecklistViews(messages).checklist(
+            lang,
+            p,
+            [ChecklistEntry("a", "Tờ khai <&>", True), ChecklistEntry("b", "CCCD", False)],
+            0,
+        ),
+        ComplaintViews(messages).complaint_draft(
+            lang, ComplaintDraft("1.000656", "Phản ánh <&>", ("photo", "f1"))
+        ),
+        RatingViews(messages, SCALE, CRITERIA).rating_prompt(lang, "H56-1"),
+        RatingViews(messages, SCALE, CRITERIA).rating_draft(
+            lang, RatingDraft("H56-1", 1, {"0": 0}, "Tốt <&>")
+        ),
+    ]
+    dossiers = DossierViews(messages)
+    d = dossier()
+    replies += [dossiers.dossier_status(lang, d), dossiers.dossier_changed(lang, d, "Đang xử lý")]
+    for outcome in Outcome:
+        result = LookupResult(
+            outcome, d.code, d if outcome is Outcome.FOUND else None,
+            NOW + timedelta(minutes=15), 2,
+        )  # fmt: skip
+        replies.append(dossiers.dossier_lookup(lang, result, "000.00.20.H56-240527-0001"))
+    texts = [r.text for r in replies]
+    texts.append(messages.render(lang, "report_satisfaction", r=satisfaction()))
+    texts.append(messages.render(lang, "report_dossiers", r=dossier_table()))
+    return texts
+
+
+def _check(text: str, where: object) -> None:
+    assert text and text == unicodedata.normalize("NFC", text), where
+    assert "<&>" not in text, where  # autoescaped
+    # A block tag at a line end eats the newline: "…công?Bấm một mức…".
+    glued = GLUED.search(re.sub(r"<[^>]+>", "", text))
+    assert glued is None, (where, glued.group(0) if glued else "")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_template_renders_from_its_call_sites(lang: str) -> None:
+    messages = Messages()
+    names = set(messages.template_names())
+    messages.rendered = set()
+    for text in view_replies(messages, lang):
+        _check(text, lang)
+    sites = plain_call_sites(names)
+    assert len(sites) > 40
+    for where, template, keywords in sites:
+        _check(messages.render(lang, template, **{k: SAMPLES[k] for k in keywords}), where)
+    # No template without a caller (a dead or misnamed one fails here).
+    assert sorted(names - messages.rendered) == []
+
+
+def test_a_call_site_that_forgets_a_variable_fails() -> None:
+    with pytest.raises(Exception, match="ticket"):
+        Messages().render("vi", "complaint_answer", answer="Trả lời")
+
+
+def test_both_languages_have_the_same_templates() -> None:
+    assert Messages("vi").template_names() == Messages("en").template_names()
+    for name in Messages().template_names():
+        assert (ROOT / "messages" / "en" / f"{name}.html").exists()
+
+
+def test_english_shows_data_terms_in_english() -> None:
+    messages = Messages()
+    d = dossier()
+    status = DossierViews(messages).dossier_status("en", d).text
+    assert "Processed" in status or "Result handed over" in status
+    assert "Đã xử lý xong" not in status
+    draft = RatingViews(messages, SCALE, CRITERIA).rating_draft(
+        "en", RatingDraft(None, 0, {"1": 1})
+    )
+    assert "Very satisfied" in draft.text and "Staff attitude and guidance" in draft.text
+    assert "Hài lòng" not in draft.text
+    report = messages.render("en", "report_dossiers", r=dossier_table())
+    assert "Total" in report and "Tổng cộng" not in report
