@@ -6,8 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlmodel import col, select
-
+from complaints import repository
 from complaints.models import Complaint
 from foundation.clock import utcnow
 from foundation.database import Database
@@ -74,19 +73,12 @@ class ComplaintService:
                 dossier_code=dossier_code,
                 procedure_code=procedure_code,
             )
-            session.add(complaint)
-            session.flush()
-            assert complaint.id is not None
-            return ticket(complaint.id)
+            return ticket(repository.add_complaint(session=session, complaint=complaint))
 
     def open_complaints(self, limit: int = 20) -> list[Complaint]:
         """Complaints waiting for an answer, oldest first."""
         with self.db.session() as session:
-            query = select(Complaint).where(Complaint.status == "open")
-            rows = list(session.exec(query.order_by(col(Complaint.id)).limit(limit)))
-            for row in rows:
-                session.expunge(row)
-            return rows
+            return repository.open_complaints(session=session, limit=limit)
 
     def answer(self, text_ticket: str, answer: str, *, staff_id: int) -> Answered | None:
         """Record staff's answer; None for an unknown or closed ticket."""
@@ -94,32 +86,36 @@ class ComplaintService:
         if complaint_id is None or not answer.strip():
             return None
         with self.db.session() as session:
-            complaint = session.get(Complaint, complaint_id)
+            complaint = repository.get_complaint(session=session, complaint_id=complaint_id)
             if complaint is None or complaint.status == "closed":
                 return None
             complaint.status = "answered"
             complaint.answer = answer.strip()[:4000]
             complaint.answered_by = staff_id
             complaint.answered_at = utcnow()
-            session.add(complaint)
+            repository.save_complaint(session=session, complaint=complaint)
             return Answered(ticket(complaint_id), complaint.user_id, complaint.answer)
 
     def close(self, text_ticket: str) -> bool:
         """Close a ticket; False when it does not exist."""
         complaint_id = ticket_id(text_ticket)
         with self.db.session() as session:
-            complaint = session.get(Complaint, complaint_id) if complaint_id else None
+            complaint = (
+                repository.get_complaint(session=session, complaint_id=complaint_id)
+                if complaint_id
+                else None
+            )
             if complaint is None:
                 return False
             complaint.status = "closed"
             complaint.closed_at = utcnow()
-            session.add(complaint)
+            repository.save_complaint(session=session, complaint=complaint)
             return True
 
     def counts(self) -> dict[str, int]:
         """Complaints per state."""
         with self.db.session() as session:
             out = {"open": 0, "answered": 0, "closed": 0}
-            for status in session.exec(select(Complaint.status)):
+            for status in repository.statuses(session=session):
                 out[status] = out.get(status, 0) + 1
             return out

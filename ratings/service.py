@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlmodel import select
-
 from dossiers.service import DossierService, DossierView
 from foundation.database import Database
+from ratings import repository
 from ratings.models import Rating
 
 
@@ -52,8 +51,7 @@ class RatingService:
     def has_rated(self, user_id: int, code: str) -> bool:
         """Whether this citizen rated this dossier before (a new rating replaces it)."""
         with self.db.session() as session:
-            query = select(Rating.id).where(Rating.user_id == user_id, Rating.dossier_code == code)
-            return session.exec(query.limit(1)).first() is not None
+            return repository.has_rated(session=session, user_id=user_id, code=code)
 
     def rate(
         self,
@@ -83,7 +81,4 @@ class RatingService:
                 criteria={k: v for k, v in (criteria or {}).items() if k in self.criteria},
                 comment=(comment or "").strip()[:2000] or None,
             )
-            session.add(rating)
-            session.flush()
-            session.expunge(rating)
-            return rating
+            return repository.add_rating(session=session, rating=rating)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlmodel import col, select
-
 from foundation.database import Database
-from users.models import Role as RoleRow
+from users import repository
 
 
 class Role(StrEnum):
@@ -37,34 +35,26 @@ class RoleService:
         if self.is_admin(user_id):
             return True
         with self.db.session() as session:
-            return session.get(RoleRow, (user_id, role.value)) is not None
+            return repository.has_role(session=session, user_id=user_id, role=role.value)
 
     def grant(self, user_id: int, role: Role, *, by: int | None) -> bool:
         """Give a role; False when the user already had it."""
         self._check(by)
         with self.db.session() as session:
-            if session.get(RoleRow, (user_id, role.value)) is not None:
-                return False
-            session.add(RoleRow(user_id=user_id, role=role.value, granted_by=by))
-            return True
+            return repository.add_role(
+                session=session, user_id=user_id, role=role.value, granted_by=by
+            )
 
     def revoke(self, user_id: int, role: Role, *, by: int | None) -> bool:
         """Take a role away; False when the user did not have it."""
         self._check(by)
         with self.db.session() as session:
-            row = session.get(RoleRow, (user_id, role.value))
-            if row is None:
-                return False
-            session.delete(row)
-            return True
+            return repository.remove_role(session=session, user_id=user_id, role=role.value)
 
     def members(self, role: Role | None = None) -> list[tuple[int, str]]:
         """(user id, role) of every granted role."""
         with self.db.session() as session:
-            query = select(RoleRow)
-            if role is not None:
-                query = query.where(col(RoleRow.role) == role.value)
-            return [(r.user_id, r.role) for r in session.exec(query.order_by(col(RoleRow.user_id)))]
+            return repository.role_members(session=session, role=role.value if role else None)
 
     def _check(self, by: int | None) -> None:
         # `by=None` is the command line, run by whoever operates the server.
