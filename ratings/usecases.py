@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from users.conversation import Conversation, RatingDraft
@@ -27,6 +27,29 @@ class Rated:
     code: str | None
     level: int
     replaced: bool
+
+
+def scored(
+    draft: Conversation | None,
+    level: int,
+    criterion: int | None = None,
+    *,
+    scale: int,
+    criteria: int,
+) -> RatingDraft | None:
+    """The draft with its level (or one criterion's level) chosen.
+
+    None when the press does not fit: an old rating message whose draft is gone, a
+    criterion before the overall level, or a forged or outdated button off the configured
+    scale. Nothing is stored either way; the draft lives in the conversation state.
+    """
+    if not isinstance(draft, RatingDraft) or not 0 <= level < scale:
+        return None
+    if criterion is None:
+        return replace(draft, level=level)
+    if draft.level is None or not 0 <= criterion < criteria:
+        return None
+    return replace(draft, criteria={**draft.criteria, str(criterion): level})
 
 
 def submit_rating(work: RatingWork, draft: RatingDraft, criteria_names: list[str]) -> Rated:

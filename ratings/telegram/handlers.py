@@ -16,7 +16,7 @@ from dossiers.telegram import handlers as dossiers
 from ratings.service import RatingRefusal, RatingService
 from ratings.telegram import callbacks
 from ratings.telegram.views import RatingViews
-from ratings.usecases import submit_rating
+from ratings.usecases import scored, submit_rating
 from users.conversation import Conversation, RatingDraft, read
 from users.service import UserService, UserView
 
@@ -102,31 +102,28 @@ async def rating_button(update: Update, context: BotContext) -> None:
         await reply_text(update, context, user, "cancelled", menu=True)
         return
     settings = context.services.settings
-    scale, criteria = len(settings.rating_scale), len(settings.rating_criteria)
-    if (
-        not isinstance(draft, RatingDraft)
-        or (press.action != "l" and draft.level is None)
-        or (press.level is not None and press.level >= scale)
-        or (press.criterion is not None and press.criterion >= criteria)
-    ):
-        # An old rating message (its draft is gone), or a forged or outdated button whose
-        # level or criterion is not on the configured scale: nothing is stored.
-        await stale_button(update, context)
+    if press.level is not None:  # a level, overall or for one criterion
+        draft = scored(
+            draft,
+            press.level,
+            press.criterion,
+            scale=len(settings.rating_scale),
+            criteria=len(settings.rating_criteria),
+        )
+        if draft is None:
+            await stale_button(update, context)
+            return
+        await remember(context, user, draft)
+        await send(update, context, views(context).rating_draft(user.language, draft))
         return
-    if press.action == "l":
-        draft = replace(draft, level=press.level)
-    elif press.action == "c":
-        assert press.level is not None
-        draft = replace(draft, criteria={**draft.criteria, str(press.criterion): press.level})
-    elif press.action == "m":
+    if not isinstance(draft, RatingDraft) or draft.level is None:
+        await stale_button(update, context)  # an old rating message: its draft is gone
+        return
+    if press.action == "m":
         await remember(context, user, replace(draft, awaiting_comment=True))
         await reply_text(update, context, user, "rating_comment_prompt")
-        return
-    elif press.action == "s":
+    else:
         await _submit(update, context, user, draft)
-        return
-    await remember(context, user, draft)
-    await send(update, context, views(context).rating_draft(user.language, draft))
 
 
 async def _submit(update: Update, context: BotContext, user: UserView, draft: RatingDraft) -> None:

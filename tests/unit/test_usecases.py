@@ -20,7 +20,7 @@ from catalog.question import Aspect
 from catalog.search import Entry
 from catalog.usecases import answer_question, open_card
 from complaints.usecases import file_complaint
-from ratings.usecases import submit_rating
+from ratings.usecases import scored, submit_rating
 from users.conversation import ComplaintDraft, Conversation, RatingDraft, Results
 
 CRITERIA = ["Công khai, minh bạch", "Đúng hẹn", "Thái độ cán bộ"]
@@ -180,3 +180,16 @@ def test_a_complaint_about_a_procedure_names_the_procedure() -> None:
     work = FakeComplaintWork()
     file_complaint(work, ComplaintDraft("1.000656", "Thiếu hướng dẫn"), date(2026, 11, 30), 10)
     assert work.filed[0]["procedure"] == "1.000656" and work.filed[0]["dossier"] is None
+
+
+def test_scoring_a_draft_keeps_to_the_configured_scale() -> None:
+    fresh = RatingDraft("H56-1")
+    chosen = scored(fresh, 1, scale=3, criteria=2)
+    assert chosen == RatingDraft("H56-1", level=1)
+    assert scored(chosen, 2, 1, scale=3, criteria=2) == RatingDraft(
+        "H56-1", level=1, criteria={"1": 2}
+    )
+    assert scored(chosen, 3, scale=3, criteria=2) is None  # off the scale (a forged button)
+    assert scored(chosen, 0, 2, scale=3, criteria=2) is None  # no such criterion
+    assert scored(fresh, 0, 0, scale=3, criteria=2) is None  # criteria after the level
+    assert scored(None, 0, scale=3, criteria=2) is None  # the draft is gone
