@@ -30,7 +30,7 @@ from foundation.clock import vietnam_today
 from users.conversation import ComplaintDraft, ComplaintPrompt, Conversation, read
 from users.roles import Role
 from users.service import UserService, UserView
-from users.telegram.handlers import allowed
+from users.telegram.handlers import requires
 
 log = logging.getLogger(__name__)
 MAX_COMPLAINT = 4000  # the complaint text column and its validation agree
@@ -202,12 +202,9 @@ async def complaint_button(update: Update, context: BotContext) -> None:
 # -- staff -----------------------------------------------------------------------------
 
 
-@private_only(staff=True)
-async def inbox_command(update: Update, context: BotContext) -> None:
+@requires(Role.STAFF)
+async def inbox_command(update: Update, context: BotContext, user: UserView) -> None:
     """`/hopthu`: open complaints (staff)."""
-    user = await current_user(update, context)
-    if not await allowed(update, context, user, Role.STAFF):
-        return
     complaints = await context.call(context.services.complaints.open_complaints)
     items = [
         {
@@ -222,12 +219,9 @@ async def inbox_command(update: Update, context: BotContext) -> None:
     await reply_text(update, context, user, "complaint_list", items=items)
 
 
-@private_only(staff=True)
-async def answer_command(update: Update, context: BotContext) -> None:
+@requires(Role.STAFF)
+async def answer_command(update: Update, context: BotContext, user: UserView) -> None:
     """`/traloi <ticket> <text>`: answer a complaint; the citizen gets the answer."""
-    user = await current_user(update, context)
-    if not await allowed(update, context, user, Role.STAFF):
-        return
     args = arguments(context)
     messages = context.services.messages
     if len(args) < 2:
@@ -255,12 +249,9 @@ async def answer_command(update: Update, context: BotContext) -> None:
     )
 
 
-@private_only(staff=True)
-async def close_command(update: Update, context: BotContext) -> None:
+@requires(Role.STAFF)
+async def close_command(update: Update, context: BotContext, user: UserView) -> None:
     """`/dong <ticket>`: close a complaint."""
-    user = await current_user(update, context)
-    if not await allowed(update, context, user, Role.STAFF):
-        return
     args = arguments(context)
     if not args:
         usage = context.services.messages.label(user.language, "usage_close")

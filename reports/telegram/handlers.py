@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from telegram import InputFile, Update
 
-from bot.common import arguments, current_user, private_only
+from bot.common import arguments
 from bot.context import BotContext
 from bot.replies import Reply
 from bot.sender import send_to
@@ -18,15 +18,13 @@ from reports import render
 from reports.figures import dossiers as dossier_report
 from reports.figures import satisfaction
 from users.roles import Role
-from users.telegram.handlers import allowed
+from users.service import UserView
+from users.telegram.handlers import requires
 
 
-@private_only(staff=True)
-async def report_command(update: Update, context: BotContext) -> None:
+@requires(Role.MANAGER)
+async def report_command(update: Update, context: BotContext, user: UserView) -> None:
     """`/baocao [days]`: satisfaction and dossier figures as text, a chart and a workbook."""
-    user = await current_user(update, context)
-    if not await allowed(update, context, user, Role.MANAGER):
-        return
     args = arguments(context)
     days = (ascii_int(args[0], low=1, high=366) if args else None) or 30
     chat = update.effective_chat

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 from telegram import Update
 
-from bot.common import arguments, current_user, private_only, reply_text
+from bot.common import Handler, arguments, current_user, private_only, reply_text
 from bot.context import BotContext
 from foundation.inputs import ascii_int
 from users.roles import NotAdmin, Role
@@ -16,13 +20,29 @@ def role_name(context: BotContext, lang: str, role: Role) -> str:
     return context.services.messages.label(lang, f"role_{role.value}")
 
 
-async def allowed(update: Update, context: BotContext, user: UserView, role: Role) -> bool:
-    """Whether the user has `role`; if not, they are told which role the command needs."""
-    if await context.call(context.services.roles.has, user.id, role):
-        return True
-    name = role_name(context, user.language, role)
-    await reply_text(update, context, user, "not_allowed", role=name)
-    return False
+StaffHandler = Callable[[Update, BotContext, UserView], Coroutine[Any, Any, None]]
+
+
+def requires(role: Role) -> Callable[[StaffHandler], Handler]:
+    """A command for one role, in a private chat or a staff group; others are told why not.
+
+    The handler is called with the user, already known to hold the role.
+    """
+
+    def wrap(handler: StaffHandler) -> Handler:
+        @private_only(staff=True)
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: BotContext) -> None:
+            user = await current_user(update, context)
+            if await context.call(context.services.roles.has, user.id, role):
+                await handler(update, context, user)
+                return
+            name = role_name(context, user.language, role)
+            await reply_text(update, context, user, "not_allowed", role=name)
+
+        return guarded
+
+    return wrap
 
 
 @private_only(staff=True)
