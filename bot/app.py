@@ -36,6 +36,7 @@ import complaints.telegram
 import dossiers.telegram
 import ratings.telegram
 import reports.telegram
+import staff.telegram
 import users.telegram
 from bot import common, menu
 from bot.context import BotApplication, BotContext
@@ -116,6 +117,7 @@ def add_handlers(application: BotApplication) -> None:
     complaints.telegram.register(application, routes)
     users.telegram.register(application)
     reports.telegram.register(application)
+    staff.telegram.register(application, routes)  # after complaints: their files come first
     application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command))
     application.add_handler(MessageHandler(filters.TEXT, dispatcher.text))
     application.add_handler(

@@ -75,11 +75,21 @@ def private_only(*, staff: bool = False) -> Callable[[Handler], Handler]:
     return wrap
 
 
+def actor_of(update: Update) -> str:
+    """Who did it, for the audit journal: the Telegram id and the name they go by."""
+    person = update.effective_user
+    if person is None:
+        return "telegram"
+    return f"telegram:{person.id} {person.full_name}"[:100]
+
+
 async def current_user(update: Update, context: BotContext) -> UserView:
     """The stored user behind this update (registered on first contact)."""
     tg_user = update.effective_user
     assert tg_user is not None
-    return await context.call(context.services.users.touch, tg_user.id, tg_user.language_code)
+    return await context.call(
+        context.services.users.touch, tg_user.id, tg_user.language_code, active=True
+    )
 
 
 async def remember(context: BotContext, user: UserView, conversation: Conversation | None) -> None:

@@ -43,7 +43,7 @@ class Routes:
     question: TextRoute | None = None
     links: dict[str, LinkRoute] = field(default_factory=dict)
     menu: dict[str, MenuRoute] = field(default_factory=dict)
-    attachment: AttachmentRoute | None = None
+    attachments: list[AttachmentRoute] = field(default_factory=list)
 
     def on_step(self, step: Step, route: TextRoute, *, private: bool = False) -> None:
         """Text typed while `step` is pending; `private` routes only in private chats."""
@@ -66,8 +66,8 @@ class Routes:
         self.menu[action] = route
 
     def on_attachment(self, route: AttachmentRoute) -> None:
-        """A photo or file sent in a private chat."""
-        self.attachment = route
+        """A photo or file sent in a private chat; routes are asked in the order registered."""
+        self.attachments.append(route)
 
 
 class Dispatcher:
@@ -120,13 +120,15 @@ class Dispatcher:
         await route(update, context, user)
 
     async def attachment(self, update: Update, context: BotContext) -> None:
-        """A photo or file: a capability's when it asked for one, otherwise not understood.
+        """A photo or file: a capability's, or not understood.
 
-        In a group chat a photo is somebody talking to the group, not to the bot: ignored.
+        A capability takes it when it asked for one (a complaint's photo) or recognises it
+        (a staff member's catalogue file). In a group chat a photo is somebody talking to the group, not to the bot: ignored.
         """
         if not in_private(update, context):
             return
         user = await current_user(update, context)
-        route = self.routes.attachment
-        if route is None or not await route(update, context, user):
-            await unsupported(update, context)
+        for route in self.routes.attachments:
+            if await route(update, context, user):
+                return
+        await unsupported(update, context)

@@ -20,6 +20,14 @@ PROCEDURE_FIELDS = tuple(
 )
 
 
+class CatalogMoved(Exception):
+    """The catalogue changed since the difference was shown: it must be looked at again."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(f"the catalogue is now at version {version}")
+        self.version = version
+
+
 @dataclass
 class CatalogDiff:
     """What an import would change, field by field."""
@@ -71,15 +79,29 @@ def compute_diff(session: Session, parsed: ParsedFile, *, prune: bool) -> Catalo
 
 
 def apply_import(
-    db: Database, parsed: ParsedFile, *, actor: str, source: str, prune: bool = False
+    db: Database,
+    parsed: ParsedFile,
+    *,
+    actor: str,
+    source: str,
+    prune: bool = False,
+    expected_version: int | None = None,
 ) -> CatalogDiff:
-    """Apply a validated file in one transaction: all procedures change, or none do."""
+    """Apply a validated file in one transaction: all procedures change, or none do.
+
+    With `expected_version` (the version a preview was computed on), raises CatalogMoved
+    instead of applying over a catalogue someone else has changed since.
+    """
     if parsed.problems:
         raise ValueError("refusing to import a file with validation problems")
     with db.session() as session:
         # Take the catalogue's write lock before reading it: a second import (another
         # process, another instance) waits here and then sees what the first one wrote.
         repository.lock_catalog(session=session)
+        if expected_version is not None:
+            version = repository.current_version(session=session)
+            if version != expected_version:
+                raise CatalogMoved(version)
         diff = compute_diff(session, parsed, prune=prune)
         if diff.is_empty:
             return diff

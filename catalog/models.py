@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from foundation.clock import utcnow
@@ -80,22 +80,6 @@ class CatalogState(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class CatalogAudit(SQLModel, table=True):
-    """Who changed the catalogue, when, from what, and what changed."""
-
-    __tablename__ = "catalog_audit"
-
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, index=True)
-    actor: str = Field(max_length=100)
-    action: str = Field(max_length=40)
-    source: str | None = Field(default=None, sa_column=Column(Text))
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
-    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-
-
 class UnansweredQuery(SQLModel, table=True):
     """A question the catalogue could not answer, grouped by its normalised form."""
 
@@ -109,3 +93,20 @@ class UnansweredQuery(SQLModel, table=True):
     count: int = 1
     first_seen: datetime = Field(default_factory=utcnow)
     last_seen: datetime = Field(default_factory=utcnow, index=True)
+    # Staff close a question by mapping it to a procedure or setting it aside.
+    status: str = Field(default="open", max_length=16)  # open | mapped | out_of_scope
+    resolved_code: str | None = Field(default=None, max_length=32)
+    resolved_by: str | None = Field(default=None, max_length=100)
+    resolved_at: datetime | None = None
+
+
+class UnansweredAsk(SQLModel, table=True):
+    """Who asked an unanswered question and when: so staff's answer can reach them."""
+
+    __tablename__ = "unanswered_ask"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    normalized: str = Field(max_length=500, index=True)
+    query: str = Field(sa_column=Column(Text, nullable=False))
+    at: datetime = Field(default_factory=utcnow, index=True)

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, update
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
+from audit import repository as audit_repository
+from audit.models import AuditEntry
 from catalog.models import (
-    CatalogAudit,
     CatalogState,
     Procedure,
     ProcedureAlias,
     SearchSynonym,
+    UnansweredAsk,
     UnansweredQuery,
 )
 from foundation.clock import utcnow
@@ -104,6 +108,13 @@ def get_state(*, session: Session) -> CatalogState:
     return state
 
 
+def current_version(*, session: Session) -> int:
+    """The stored version as of now (read past the session's cached row)."""
+    state = table(CatalogState)
+    version = session.execute(select_columns(state.c.version).where(state.c.id == 1)).scalar()
+    return int(version or 0)
+
+
 def lock_catalog(*, session: Session) -> None:
     """Hold the catalogue's write lock until the transaction ends (every engine).
 
@@ -126,11 +137,9 @@ def bump_version(*, session: Session) -> CatalogState:
     return state
 
 
-def add_audit(*, session: Session, **fields: Any) -> CatalogAudit:
-    """Record who changed the catalogue and how."""
-    entry = CatalogAudit(**fields)
-    session.add(entry)
-    return entry
+def add_audit(*, session: Session, actor: str, action: str, **fields: Any) -> AuditEntry:
+    """Record who changed the catalogue and how (in the audit journal)."""
+    return audit_repository.record(session=session, actor=actor, action=action, **fields)
 
 
 def record_unanswered(*, session: Session, kind: str, normalized: str, query: str) -> None:
@@ -148,3 +157,49 @@ def record_unanswered(*, session: Session, kind: str, normalized: str, query: st
     row.query = query
     row.last_seen = now
     session.add(row)
+
+
+def record_ask(*, session: Session, user_id: int, normalized: str, query: str) -> None:
+    """Remember who asked an unanswered question, so staff's answer can reach them."""
+    session.add(UnansweredAsk(user_id=user_id, normalized=normalized, query=query))
+
+
+def open_unanswered(*, session: Session, normalized: str | None = None) -> list[UnansweredQuery]:
+    """Unanswered rows staff have not dealt with yet (of one question, or all)."""
+    query = select(UnansweredQuery).where(UnansweredQuery.status == "open")
+    if normalized is not None:
+        query = query.where(UnansweredQuery.normalized == normalized)
+    rows = list(session.exec(query))
+    for row in rows:
+        session.expunge(row)
+    return rows
+
+
+def resolve_unanswered(
+    *,
+    session: Session,
+    normalized: str,
+    status: str,
+    code: str | None,
+    actor: str,
+    at: datetime,
+) -> int:
+    """Close every open row of one question: mapped to `code`, or set aside."""
+    rows = table(UnansweredQuery)
+    statement = (
+        update(rows)
+        .where(rows.c.normalized == normalized, rows.c.status == "open")
+        .values(status=status, resolved_code=code, resolved_by=actor[:100], resolved_at=at)
+    )
+    return changed_rows(session, statement)
+
+
+def asks_since(*, session: Session, normalized: str, since: datetime) -> list[tuple[int, str]]:
+    """(user id, their latest wording) of everyone who asked this question since `since`."""
+    asks = session.exec(
+        select(UnansweredAsk)
+        .where(UnansweredAsk.normalized == normalized, col(UnansweredAsk.at) >= since)
+        .order_by(col(UnansweredAsk.at))
+    )
+    latest = {ask.user_id: ask.query for ask in asks}
+    return sorted(latest.items())

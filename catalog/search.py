@@ -350,6 +350,23 @@ class SearchIndex:
             for pair in _pairs(fold(name).split())
         }
         self.synonym_pairs = {key[:2] for key in self.synonyms.rules if len(key) > 1}
+        self.alias_keys = self._alias_keys()
+
+    def _alias_keys(self) -> dict[str, str]:
+        """The understood words of each alias → its procedure.
+
+        Aliases two procedures share are left out. Staff add a citizen's unanswered question as an alias: asked again, in the same
+        words or close variants (no diacritics, a typo, other framing), it must open that
+        procedure, not compete with it in the ranking.
+        """
+        keys: dict[str, str] = {}
+        shared: set[str] = set()
+        for doc in self.docs:
+            for alias in doc.entry.aliases:
+                key = " ".join(self.understand(alias).tokens)
+                if key and keys.setdefault(key, doc.entry.code) != doc.entry.code:
+                    shared.add(key)
+        return {key: code for key, code in keys.items() if key not in shared}
 
     def _analyse(self, text: str) -> list[Word]:
         """Names go through the same rewriting as queries, so "BHXH" meets "bảo hiểm xã hội"."""
@@ -466,6 +483,9 @@ class SearchIndex:
         normalized = " ".join(tokens)
         if not tokens:
             return SearchResult(query, normalized, Confidence.NONE, (), understood.aspect)
+        if (alias_of := self.alias_keys.get(normalized)) is not None:
+            hit = self._hit(self.docs[self.by_code[alias_of]], 1.0)
+            return SearchResult(query, normalized, Confidence.CONFIDENT, (hit,), understood.aspect)
         weights = {t: self.idf.get(t, self.max_idf) * (0.25 if t in soft else 1.0) for t in tokens}
         query_markers = _markers(tokens, (*MARKERS, *APPLICANTS.values()))
         bigrams = understood.pairs

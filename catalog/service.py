@@ -77,10 +77,23 @@ class CatalogService:
             return compute_diff(session, parsed, prune=prune)
 
     def import_file(
-        self, parsed: ParsedFile, *, actor: str, source: str, prune: bool = False
+        self,
+        parsed: ParsedFile,
+        *,
+        actor: str,
+        source: str,
+        prune: bool = False,
+        expected_version: int | None = None,
     ) -> CatalogDiff:
-        """Apply a validated file: every procedure changes, or none does."""
-        return apply_import(self.db, parsed, actor=actor, source=source, prune=prune)
+        """Apply a validated file: every procedure changes, or none does (see apply_import)."""
+        return apply_import(
+            self.db,
+            parsed,
+            actor=actor,
+            source=source,
+            prune=prune,
+            expected_version=expected_version,
+        )
 
     def export_records(self) -> list[dict[str, Any]]:
         """Every procedure as an import record (an export re-imports with no changes)."""
@@ -140,18 +153,29 @@ class CatalogService:
         """The same procedure handled at other levels."""
         return self.index().level_variants(code)
 
-    def record_unanswered(self, *, kind: str, query: str, normalized: str) -> None:
+    def record_unanswered(
+        self, *, kind: str, query: str, normalized: str, user_id: int | None = None
+    ) -> None:
         """Log a question the catalogue did not answer ("none"), or a list left unused ("abandoned").
 
         Phone, ID and account numbers and e-mail addresses are removed first: staff read
-        this log, and citizens type their numbers into the chat.
+        this log, and citizens type their numbers into the chat. Who asked is kept apart
+        (and purged on the same schedule), so staff's answer can reach them.
         """
-        query, normalized = redact(query), redact(normalized)
-        normalized = (normalized or query.strip().lower())[:500]
+        query = redact(query)[:2000]
+        normalized = _key(query, normalized)
         with self.db.session() as session:
             repository.record_unanswered(
-                session=session, kind=kind, normalized=normalized, query=query[:2000]
+                session=session, kind=kind, normalized=normalized, query=query
             )
+            if user_id is not None:
+                repository.record_ask(
+                    session=session, user_id=user_id, normalized=normalized, query=query
+                )
+
+    def question_key(self, text: str) -> str:
+        """The form an unanswered question is grouped under (as `record_unanswered` stores it)."""
+        return _key(redact(text), " ".join(self.index().understand(text).tokens))
 
     def facets(self, kind: FacetKind) -> list[Facet]:
         """Fields, agencies or levels with their procedure counts."""
@@ -171,9 +195,20 @@ class CatalogService:
             return repository.aliases_by_code(session=session).get(code, [])
 
     def edit_aliases(
-        self, code: str, *, add: Iterable[str] = (), remove: Iterable[str] = (), actor: str
+        self,
+        code: str,
+        *,
+        add: Iterable[str] = (),
+        remove: Iterable[str] = (),
+        actor: str,
+        action: str = "aliases",
+        note: str | None = None,
     ) -> list[str]:
-        """Add and remove aliases of a procedure; returns the new list."""
+        """Add and remove aliases of a procedure; returns the new list.
+
+        `action` and `note` say in the audit journal why (staff answering a citizen's
+        question records "map_question" and the question).
+        """
         add_clean = [nfc(a) for a in add if nfc(a)]
         remove_folded = {fold(r) for r in remove}
         with self.db.session() as session:
@@ -186,7 +221,10 @@ class CatalogService:
                     new.append(alias)
             if new != current:
                 repository.replace_aliases(session=session, code=code, aliases=new, actor=actor)
-                self._changed(session, actor, "aliases", {"code": code, "aliases": new})
+                details: dict[str, Any] = {"code": code, "aliases": new}
+                if note:
+                    details["question"] = note
+                self._changed(session, actor, action, details)
             return sorted(new)
 
     def synonyms(self) -> list[tuple[str, str, str]]:
@@ -223,6 +261,11 @@ class CatalogService:
                 session.expunge(row)
             return rows
 
+    def audit(self, actor: str, action: str, details: dict[str, Any]) -> None:
+        """Record a staff decision about the catalogue that changes no procedure."""
+        with self.db.session() as session:
+            repository.add_audit(session=session, actor=actor, action=action, details=details)
+
     @staticmethod
     def _changed(session: Session, actor: str, action: str, details: dict[str, Any]) -> None:
         repository.bump_version(session=session)
@@ -242,3 +285,8 @@ class CatalogService:
         fields = Counter(p.field or "(không có lĩnh vực)" for p in procedures)
         levels = Counter(level for p in procedures for level in p.levels)
         return fields, levels, len(procedures)
+
+
+def _key(query: str, normalized: str) -> str:
+    """Redacted normalised words, or the lower-cased text when no word was understood."""
+    return (redact(normalized) or query.strip().lower())[:500]

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from audit import repository as audit
 from dossiers.models import Dossier, DossierAccess, DossierEvent, OutboxMessage
 from dossiers.records import (
     STORED_FIELDS,
@@ -86,6 +87,7 @@ def import_dossiers(
     reader: RowReader,
     *,
     source: str,
+    actor: str = "system",
     dry_run: bool = False,
     progress: Callable[[int, float | None], None] | None = None,
     workers: int | None = None,
@@ -95,6 +97,9 @@ def import_dossiers(
     Rows are parsed in chunks, by worker processes for large files (`workers`, default:
     one per CPU for files over PARALLEL_BYTES), while this process writes: parsing is
     most of the work. `progress(rows, fraction of the file or None)` follows each chunk.
+    An applied import is recorded in the audit journal as done by `actor`. A dry run is
+    its own transaction, rolled back, even inside a unit of work (commit what must stay
+    before calling it).
     """
     report = DossierImportReport()
     rows = read_rows(path)
@@ -104,7 +109,7 @@ def import_dossiers(
     now = utcnow()
     if workers is None:
         workers = (os.cpu_count() or 1) if path.stat().st_size >= PARALLEL_BYTES else 0
-    with db.session() as session:
+    with db.session(independent=dry_run) as session:
         conn = session.connection()
         sqlite = conn.dialect.name == "sqlite"
         for parsed in _parse(_chunks(rows), reader, sqlite=sqlite, workers=workers):
@@ -118,6 +123,21 @@ def import_dossiers(
             raise DossierImportRejected(report)
         if dry_run:
             session.rollback()
+        else:
+            audit.record(
+                session=session,
+                actor=actor,
+                action="dossier_import",
+                source=source,
+                added=report.added,
+                changed=report.changed,
+                details={
+                    "rows": report.rows,
+                    "unchanged": report.unchanged,
+                    "status_changes": report.status_changes,
+                    "notifications": report.notifications,
+                },
+            )
     log.info("dossier import", extra={"source": source, **report.summary(), "problems": None})
     return report
 

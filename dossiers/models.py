@@ -96,18 +96,27 @@ class LookupAttempt(SQLModel, table=True):
 
 
 class OutboxMessage(SQLModel, table=True):
-    """A notification waiting to be sent; one per subscriber and dossier event, ever."""
+    """A message waiting to be sent.
+
+    A dossier's new status (one per subscriber and event, ever) or another `kind`, kept to
+    one per user and `dedupe` key.
+    """
 
     __tablename__ = "outbox"
-    __table_args__ = (UniqueConstraint("user_id", "event_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "event_id"),
+        Index("ix_outbox_user_dedupe", "user_id", "dedupe", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
-    event_id: int = Field(
+    event_id: int | None = Field(
+        default=None,
         sa_column=Column(
-            Integer, ForeignKey("dossier_event.id", ondelete="CASCADE"), nullable=False
-        )
+            Integer, ForeignKey("dossier_event.id", ondelete="CASCADE"), nullable=True
+        ),
     )
+    dedupe: str | None = Field(default=None, max_length=64)
     kind: str = Field(default="status", max_length=20)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from dossiers import repository
 from dossiers.models import OutboxMessage
@@ -54,6 +55,16 @@ class Outbox:
                 session.expunge(message)
             claimed.append(Pending(message_id, message.user_id, message))
         return claimed
+
+    def enqueue(self, *, user_id: int, kind: str, payload: dict[str, Any], dedupe: str) -> bool:
+        """Queue a message of another kind than a dossier status, once per user and key.
+
+        It is delivered by the same job, claims and rate limit as status notifications.
+        """
+        with self.db.session() as session:
+            return repository.enqueue_once(
+                session=session, user_id=user_id, kind=kind, payload=payload, dedupe=dedupe
+            )
 
     def sent(self, message_id: int) -> None:
         """Telegram accepted the message."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
@@ -104,3 +105,18 @@ def claim_outbox(*, session: Session, message_id: int, now: datetime, until: dat
             .values(claimed_until=until),
         )
     )
+
+
+def enqueue_once(
+    *, session: Session, user_id: int, kind: str, payload: dict[str, Any], dedupe: str
+) -> bool:
+    """Queue a message unless this user already has one with the same `dedupe` key."""
+    exists = session.exec(
+        select(OutboxMessage.id).where(
+            OutboxMessage.user_id == user_id, OutboxMessage.dedupe == dedupe
+        )
+    ).first()
+    if exists is not None:
+        return False
+    session.add(OutboxMessage(user_id=user_id, kind=kind, payload=payload, dedupe=dedupe))
+    return True

@@ -246,6 +246,8 @@ class DossierService:
 
         None when the dossier is gone.
         """
+        if message.event_id is None:
+            return None
         with self.db.session() as session:
             event = session.get(DossierEvent, message.event_id)
             dossier = session.get(Dossier, event.dossier_id) if event else None

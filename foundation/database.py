@@ -185,6 +185,25 @@ class Database:
         return UnitOfWork(self)
 
     @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Run a block that calls several services as one transaction.
+
+        Inside an update's unit of work the block joins it, and a failure rolls the whole
+        unit back (nothing half-done is committed by the handler that caught the error);
+        elsewhere (the command line, a test) the block is a unit of work of its own.
+        """
+        current = _CURRENT.get()
+        if current is not None and current.db is self:
+            try:
+                yield
+            except BaseException:
+                current.rollback()
+                raise
+            return
+        with self.unit_of_work():
+            yield
+
+    @contextmanager
     def session(self, *, independent: bool = False) -> Iterator[Session]:
         """A session for one block of work.
 

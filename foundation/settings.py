@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     catalog_refresh_seconds: float = Field(default=15.0, ge=0)
     max_query_length: int = Field(default=500, ge=20, le=4000)
+    # Staff desk: the largest file accepted in the chat (Telegram lets bots download up to
+    # 20 MB), and how far back citizens are told when staff answer their question.
+    upload_max_bytes: int = Field(default=20 << 20, ge=1024, le=20 << 20)
+    unanswered_followup_days: int = Field(default=14, ge=0, le=180)
     # Dossiers: the receipt codes this province prints (FACTS.md §1 by default), extra
     # import column mappings as JSON ({"Header": "field"}), the key of the check-digit
     # hashes, and how many failed lookups a user gets per window.

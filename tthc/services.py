@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
+from audit.service import AuditService
+from catalog.inbox import UnansweredInbox
 from catalog.service import CatalogService
 from checklist.service import ChecklistService
 from complaints.service import ComplaintService
@@ -15,6 +18,7 @@ from foundation.database import Database
 from foundation.settings import Settings
 from messages import Messages
 from ratings.service import RatingService
+from staff.uploads import UploadService
 from users.roles import RoleService
 from users.service import UserService
 
@@ -34,18 +38,26 @@ class Services:
     roles: RoleService
     ratings: RatingService
     complaints: ComplaintService
+    uploads: UploadService
+    inbox: UnansweredInbox
+    audit: AuditService
 
     def dossier_reader(self, extra_columns: dict[str, str] | None = None) -> RowReader:
         """A row reader for dossier exports with this deployment's key, pattern and columns."""
-        return RowReader(
-            self.settings.secret_key.get_secret_value().encode(),
-            self.settings.dossier_code_pattern,
-            {**self.settings.dossier_columns, **(extra_columns or {})},
-        )
+        return dossier_reader(self.settings, extra_columns)
 
     def close(self) -> None:
         """Release database connections."""
         self.db.dispose()
+
+
+def dossier_reader(settings: Settings, extra_columns: dict[str, str] | None = None) -> RowReader:
+    """A row reader for dossier exports with this deployment's key, pattern and columns."""
+    return RowReader(
+        settings.secret_key.get_secret_value().encode(),
+        settings.dossier_code_pattern,
+        {**settings.dossier_columns, **(extra_columns or {})},
+    )
 
 
 def build_services(settings: Settings, *, db: Database | None = None) -> Services:
@@ -65,16 +77,28 @@ def build_services(settings: Settings, *, db: Database | None = None) -> Service
         ),
         max_failures_per_dossier=settings.lookup_max_failures_per_dossier,
     )
+    users = UserService(database, settings.default_language)
+    catalog = CatalogService(database, refresh_seconds=settings.catalog_refresh_seconds)
+    outbox = Outbox(database, retry_seconds=settings.outbox_retry_seconds)
     return Services(
         settings=settings,
         db=database,
         messages=Messages(settings.default_language),
-        users=UserService(database, settings.default_language),
-        catalog=CatalogService(database, refresh_seconds=settings.catalog_refresh_seconds),
+        users=users,
+        catalog=catalog,
         checklists=ChecklistService(database),
         dossiers=dossiers,
-        outbox=Outbox(database, retry_seconds=settings.outbox_retry_seconds),
+        outbox=outbox,
         roles=RoleService(database, settings.admin_ids),
         ratings=RatingService(database, dossiers, settings.rating_scale, settings.rating_criteria),
         complaints=ComplaintService(database),
+        uploads=UploadService(database, catalog, functools.partial(dossier_reader, settings)),
+        inbox=UnansweredInbox(
+            database,
+            catalog,
+            users,
+            outbox,
+            followup_days=settings.unanswered_followup_days,
+        ),
+        audit=AuditService(database),
     )

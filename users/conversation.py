@@ -21,6 +21,7 @@ class Step(StrEnum):
     RATING = "rating"
     COMPLAINT = "complaint"
     COMPLAINT_CONFIRM = "complaint_confirm"
+    STAFF_FIND = "staff_find"
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,21 @@ class ComplaintDraft:
     attachment: tuple[str, str] | None = None  # (photo | document, Telegram file id)
 
 
+@dataclass(frozen=True)
+class FindingProcedure:
+    """A staff member is searching for the procedure that answers unanswered question `question_id`."""
+
+    question_id: int
+
+
 Conversation = (
-    Results | AwaitingDossierCode | AwaitingDigits | RatingDraft | ComplaintPrompt | ComplaintDraft
+    Results
+    | AwaitingDossierCode
+    | AwaitingDigits
+    | RatingDraft
+    | ComplaintPrompt
+    | ComplaintDraft
+    | FindingProcedure
 )
 
 
@@ -115,6 +129,8 @@ def read(user: Stored) -> Conversation | None:
                 return ComplaintDraft(
                     d.get("about"), d["text"], tuple(attachment) if attachment else None
                 )
+            case Step.STAFF_FIND:
+                return FindingProcedure(int(d["question"]))
     except (KeyError, TypeError, ValueError):
         return None  # written by an older version: start afresh
     return None
@@ -158,4 +174,6 @@ def stored(state: Conversation | None) -> tuple[Step | None, dict[str, Any] | No
                 "text": state.text,
                 "attachment": list(state.attachment) if state.attachment else None,
             }
+        case FindingProcedure():
+            return Step.STAFF_FIND, {"question": state.question_id}
     raise TypeError(f"not a conversation state: {state!r}")

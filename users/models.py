@@ -23,6 +23,9 @@ class User(SQLModel, table=True):
     state_data: str | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # Set when Telegram refused a message because the user blocked the bot; cleared when
+    # they write again. Nothing new is queued for them meanwhile.
+    blocked_at: datetime | None = None
 
 
 class Role(SQLModel, table=True):

@@ -53,3 +53,9 @@ def role_members(*, session: Session, role: str | None = None) -> list[tuple[int
     if role is not None:
         query = query.where(col(Role.role) == role)
     return [(r.user_id, r.role) for r in session.exec(query.order_by(col(Role.user_id)))]
+
+
+def blocked_among(*, session: Session, user_ids: set[int]) -> set[int]:
+    """The users among `user_ids` who have blocked the bot."""
+    query = select(User.id).where(col(User.id).in_(user_ids), col(User.blocked_at).is_not(None))
+    return set(session.exec(query))

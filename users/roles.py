@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from sqlmodel import Session
+
+from audit import repository as audit
 from foundation.database import Database
 from users import repository
 
@@ -13,6 +16,10 @@ class Role(StrEnum):
 
     STAFF = "staff"
     MANAGER = "manager"
+
+
+# Who may act in a role: its holders, and the holders of the roles above it.
+INCLUDED = {Role.STAFF: (Role.STAFF, Role.MANAGER), Role.MANAGER: (Role.MANAGER,)}
 
 
 class NotAdmin(PermissionError):
@@ -31,25 +38,34 @@ class RoleService:
         return user_id in self.admin_ids
 
     def has(self, user_id: int, role: Role) -> bool:
-        """Whether the user may act in `role`."""
+        """Whether the user may act in `role` (managers may also do staff work)."""
         if self.is_admin(user_id):
             return True
         with self.db.session() as session:
-            return repository.has_role(session=session, user_id=user_id, role=role.value)
+            return any(
+                repository.has_role(session=session, user_id=user_id, role=held.value)
+                for held in INCLUDED[role]
+            )
 
-    def grant(self, user_id: int, role: Role, *, by: int | None) -> bool:
+    def grant(self, user_id: int, role: Role, *, by: int | None, actor: str | None = None) -> bool:
         """Give a role; False when the user already had it."""
         self._check(by)
         with self.db.session() as session:
-            return repository.add_role(
+            done = repository.add_role(
                 session=session, user_id=user_id, role=role.value, granted_by=by
             )
+            if done:
+                _audit(session, by, actor, "role_grant", user_id, role)
+            return done
 
-    def revoke(self, user_id: int, role: Role, *, by: int | None) -> bool:
+    def revoke(self, user_id: int, role: Role, *, by: int | None, actor: str | None = None) -> bool:
         """Take a role away; False when the user did not have it."""
         self._check(by)
         with self.db.session() as session:
-            return repository.remove_role(session=session, user_id=user_id, role=role.value)
+            done = repository.remove_role(session=session, user_id=user_id, role=role.value)
+            if done:
+                _audit(session, by, actor, "role_revoke", user_id, role)
+            return done
 
     def members(self, role: Role | None = None) -> list[tuple[int, str]]:
         """(user id, role) of every granted role."""
@@ -60,3 +76,12 @@ class RoleService:
         # `by=None` is the command line, run by whoever operates the server.
         if by is not None and not self.is_admin(by):
             raise NotAdmin(by)
+
+
+def _audit(
+    session: Session, by: int | None, actor: str | None, action: str, user_id: int, role: Role
+) -> None:
+    who = actor or (f"telegram:{by}" if by is not None else "command line")
+    audit.record(
+        session=session, actor=who, action=action, details={"user": user_id, "role": role.value}
+    )

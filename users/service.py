@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from foundation.clock import utcnow
 from foundation.database import Database
 from users import repository
 from users.conversation import Conversation, stored
@@ -30,14 +31,38 @@ class UserService:
         self.db = db
         self.default_language = default_language
 
-    def touch(self, user_id: int, telegram_language: str | None = None) -> UserView:
-        """Load (or register) a user; new users get Vietnamese unless their client is English."""
+    def touch(
+        self, user_id: int, telegram_language: str | None = None, *, active: bool = False
+    ) -> UserView:
+        """Load (or register) a user; new users get Vietnamese unless their client is English.
+
+        `active`: the user just wrote to the bot, so they have not blocked it (any more).
+        """
         initial = self.default_language
         if telegram_language and telegram_language.lower().startswith("en"):
             initial = "en"
         with self.db.session() as session:
             user = repository.get_or_create_user(session=session, user_id=user_id, language=initial)
+            if active and user.blocked_at is not None:
+                user.blocked_at = None
+                repository.save_user(session=session, user=user)
             return _view(user)
+
+    def blocked_by(self, user_id: int) -> None:
+        """Telegram said this user blocked the bot."""
+        with self.db.session() as session:
+            user = repository.get_or_create_user(
+                session=session, user_id=user_id, language=self.default_language
+            )
+            user.blocked_at = utcnow()
+            repository.save_user(session=session, user=user)
+
+    def blocked(self, user_ids: set[int]) -> set[int]:
+        """Which of these users have blocked the bot."""
+        if not user_ids:
+            return set()
+        with self.db.session() as session:
+            return repository.blocked_among(session=session, user_ids=user_ids)
 
     def set_language(self, user_id: int, language: str) -> UserView:
         """Switch the UI language; unknown codes are rejected by the caller beforehand."""

@@ -12,17 +12,40 @@ message before the answer was lost: not resent, recorded as "delivery unknown").
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.context import BotContext
+from bot.replies import Reply
 from bot.sender import send_to
+from dossiers.models import OutboxMessage
 from dossiers.status import LABELS, Status
 from dossiers.telegram.views import DossierViews
 
 log = logging.getLogger(__name__)
 BATCH = 20
+
+
+# What a queued message says, by its kind, in the recipient's language (None: nothing to
+# say any more). Dossiers add "status" below; other capabilities add theirs when wired.
+Notice = Callable[[BotContext, OutboxMessage, str], Awaitable[Reply | None]]
+NOTICES: dict[str, Notice] = {}
+
+
+async def status_notice(context: BotContext, message: OutboxMessage, lang: str) -> Reply | None:
+    """A followed dossier's new status (None when the dossier was deleted since)."""
+    found = await context.call(context.services.dossiers.notification, message)
+    if found is None:
+        return None
+    dossier, previous = found
+    return DossierViews(context.services.messages).dossier_changed(
+        lang, dossier, LABELS[Status(previous)] if previous else None
+    )
+
+
+NOTICES["status"] = status_notice
 
 
 async def deliver_outbox(context: BotContext) -> None:
@@ -31,19 +54,20 @@ async def deliver_outbox(context: BotContext) -> None:
     pending = await context.call(services.outbox.claim, BATCH)
     for item in pending:
         try:
-            found = await context.call(services.dossiers.notification, item.message)
-            if found is None:  # the dossier was deleted since: nothing to say
-                await context.call(services.outbox.failed, item.id, "dossier no longer exists")
-                continue
-            dossier, previous = found
             user = await context.call(services.users.touch, item.user_id)
-            reply = DossierViews(services.messages).dossier_changed(
-                user.language, dossier, LABELS[Status(previous)] if previous else None
-            )
+            notice = NOTICES.get(item.message.kind)
+            reply = await notice(context, item.message, user.language) if notice else None
+            if reply is None:
+                await context.call(services.outbox.failed, item.id, "nothing to say any more")
+                continue
             await send_to(context.bot, item.user_id, reply)
         except RetryAfter as exc:
             await context.call(services.outbox.retry, item.id, str(exc), _retry_after(exc))
-        except (Forbidden, BadRequest) as exc:  # blocked the bot, chat gone: do not retry
+        except Forbidden as exc:  # blocked the bot: do not retry, queue nothing more
+            log.warning("notification %s not deliverable: %s", item.id, exc)
+            await context.call(services.outbox.failed, item.id, str(exc))
+            await context.call(services.users.blocked_by, item.user_id)
+        except BadRequest as exc:  # chat gone, message refused: do not retry
             log.warning("notification %s not deliverable: %s", item.id, exc)
             await context.call(services.outbox.failed, item.id, str(exc))
         except TimedOut:

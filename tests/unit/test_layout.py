@@ -12,7 +12,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CAPABILITIES = ("catalog", "checklist", "dossiers", "ratings", "complaints", "reports", "users")
+CAPABILITIES = (
+    "catalog",
+    "checklist",
+    "dossiers",
+    "ratings",
+    "complaints",
+    "reports",
+    "users",
+    "staff",
+    "audit",
+)
 PACKAGES = ("foundation", "messages", "privacy", "bot", "tthc", *CAPABILITIES)
 ROOF = ("tthc", "bot.app", "bot.console")  # composition: may import everything
 

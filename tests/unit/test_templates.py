@@ -17,9 +17,13 @@ from typing import Any
 
 import pytest
 
+from audit.models import AuditEntry
+from audit.service import AuditPage
+from bot.replies import Reply
 from bot.views import Views
 from catalog.browse import Facet, FacetKind
 from catalog.bundled import bundled_answerer, bundled_catalog
+from catalog.inbox import InboxPage, Mapped, Question
 from catalog.models import Procedure
 from catalog.service import CatalogInfo
 from catalog.telegram.callbacks import RAW_SECTIONS
@@ -31,13 +35,26 @@ from dossiers.models import Dossier
 from dossiers.service import DossierService, LookupResult, Outcome
 from dossiers.status import Status
 from dossiers.telegram.views import DossierViews
+from foundation.spreadsheet import Problem
 from messages import Messages
 from ratings.telegram.views import RatingViews
 from reports.figures import DossierReport, DossierRow, Group, SatisfactionReport, Shares
+from staff.telegram.views import StaffViews
+from staff.uploads import Decision, Kind, Upload, UploadRejected
 from users.conversation import ComplaintDraft, RatingDraft
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("bot", "catalog", "checklist", "complaints", "dossiers", "ratings", "reports", "users")
+SOURCES = (
+    "bot",
+    "catalog",
+    "checklist",
+    "complaints",
+    "dossiers",
+    "ratings",
+    "reports",
+    "users",
+    "staff",
+)
 RENDERERS = {"reply_text", "text", "_text"}  # views call `render` themselves: called below
 GLUED = re.compile(r"[a-zà-ỹđ][.?!:][A-ZÀ-ỸĐ]")
 NOW = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
@@ -89,7 +106,8 @@ SAMPLES: dict[str, Any] = {
     ],
     "level": "Hài lòng", "replaced": True, "status": "Đang xử lý", "user_id": 42,
     "grant": True, "done": True, "members": [(42, "cán bộ")], "delivered": False,
-    "usage": "/traloi PA-000001 <text>", "retry": NOW, "minutes": 15,
+    "usage": "/traloi PA-000001 <text>", "retry": NOW, "minutes": 15, "size": 25 << 20,
+    "query": "xin phép bán rượu <&>",
 }  # fmt: skip
 
 
@@ -182,10 +200,73 @@ def view_replies(messages: Messages, lang: str) -> list[str]:
             NOW + timedelta(minutes=15), 2,
         )  # fmt: skip
         replies.append(dossiers.dossier_lookup(lang, result, "000.00.20.H56-240527-0001"))
+    replies += staff_replies(messages, lang, answerer)
     texts = [r.text for r in replies]
     texts.append(messages.render(lang, "report_satisfaction", r=satisfaction()))
     texts.append(messages.render(lang, "report_dossiers", r=dossier_table()))
     return texts
+
+
+def staff_replies(messages: Messages, lang: str, answerer: Any) -> list[Reply]:
+    """The staff desk's views: previews, refusals, outcomes, the inbox, the journal."""
+    staff = StaffViews(messages)
+    catalog_preview = {
+        "records": 3, "added": 1, "added_sample": [["9.000001", "Thủ tục mới <&>"]],
+        "changed": 1, "changed_sample": [["1.001193", "Đăng ký khai sinh <&>", ["fees", "x"]]],
+        "unchanged": 1, "removable": 2, "ignored_columns": ["Ghi chú <&>"],
+    }  # fmt: skip
+    dossier_preview = {
+        "rows": 3, "added": 1, "changed": 1, "unchanged": 1, "status_changes": 1,
+        "notifications": 1, "ignored_columns": [],
+    }  # fmt: skip
+    catalog_upload = Upload(1, Kind.CATALOG, "danh-muc <&>.xlsx", catalog_preview, NOW)
+    dossier_upload = Upload(2, Kind.DOSSIERS, "ho-so.csv", dossier_preview, NOW)
+    problems = [
+        Problem("Danh mục, row 7", "code", "'x' is not a procedure code like 1.000656"),
+        Problem("record 2", "name", "is missing"),
+        Problem("row 9", "status", "unknown status 'Lạ <&>'"),
+        Problem("row 9", "odd", "something else <&>"),
+    ]
+    question = Question(7, "xin phep ban ruou", "xin phép bán rượu <&>", 2, 1, NOW, NOW)
+    hits = list(answerer.index.search("đăng ký khai sinh").hits[:2])
+    entry = AuditEntry(id=1, at=NOW, actor="telegram:1 Lan <&>", action="import", source="x")
+    journal = [
+        entry,
+        AuditEntry(at=NOW, actor="cli", action="dossier_import", added=1, changed=2),
+        AuditEntry(at=NOW, actor="a", action="map_question", details={"question": "q <&>", "code": "1.0"}),
+        AuditEntry(at=NOW, actor="a", action="aliases", details={"code": "1.0"}),
+        AuditEntry(at=NOW, actor="a", action="synonym", details={"term": "sổ đỏ"}),
+        AuditEntry(at=NOW, actor="a", action="out_of_scope", details={"question": "q"}),
+        AuditEntry(at=NOW, actor="a", action="role_grant", details={"user": 5, "role": "staff"}),
+        AuditEntry(at=NOW, actor="a", action="role_revoke", details={"user": 5, "role": "manager"}),
+        AuditEntry(at=NOW, actor="a", action="something_new"),
+    ]  # fmt: skip
+    summary = {"added": 1, "changed": 2, "removed": 0, "status_changes": 1, "notifications": 1}
+    return [
+        staff.upload_preview(lang, catalog_upload),
+        staff.upload_preview(lang, catalog_upload, moved=True),
+        staff.upload_preview(lang, dossier_upload),
+        *(
+            staff.upload_rejected(lang, UploadRejected(r, "detail <&>", problems, 12))
+            for r in ("type", "unreadable", "problems")
+        ),
+        *(
+            staff.upload_decided(lang, f"upload_{d.value}", kind=k.value, s=summary)
+            for d in (Decision.APPLIED, Decision.CANCELLED, Decision.EXPIRED, Decision.GONE)
+            for k in Kind
+        ),
+        staff.upload_decided(lang, "inbox_gone"),
+        staff.upload_decided(lang, "inbox_set_aside", query="q <&>"),
+        staff.inbox(lang, InboxPage([question], 0, 2, 6)),
+        staff.inbox(lang, InboxPage([], 0, 1, 0)),
+        staff.question(lang, question, hits),
+        staff.question(lang, question, [], searched="abc <&>"),
+        staff.mapped(lang, Mapped("1.001193", "Đăng ký khai sinh <&>", "q <&>", 2), edit=True),
+        staff.mapped(lang, Mapped("1.001193", "Đăng ký khai sinh", "q", 0), edit=False),
+        staff.audit(lang, AuditPage(journal, 0, 2, 12)),
+        staff.audit(lang, AuditPage([], 0, 1, 0)),
+        staff.answer(lang, {"query": "q <&>", "code": "1.001193", "name": "Khai sinh <&>"}),
+    ]
 
 
 def _check(text: str, where: object) -> None:

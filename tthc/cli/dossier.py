@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import re
 from pathlib import Path
@@ -14,7 +15,15 @@ from dossiers.importer import DossierImportRejected, import_dossiers
 from dossiers.records import DossierFileError
 from dossiers.service import normalize_code
 from foundation.progress import TerminalProgress
-from tthc.cli.common import JSON_OPTION, CliError, open_services, problems, required, settings
+from tthc.cli.common import (
+    ACTOR_OPTION,
+    JSON_OPTION,
+    CliError,
+    open_services,
+    problems,
+    required,
+    settings,
+)
 
 
 @click.group()
@@ -32,8 +41,11 @@ def dossier() -> None:
     metavar="HEADER=FIELD",
     help="Map another column header to a dossier field (repeatable), e.g. 'Số HS=code'.",
 )
+@ACTOR_OPTION
 @JSON_OPTION
-def dossier_import(path: Path, dry_run: bool, mapping: tuple[str, ...], as_json: bool) -> None:
+def dossier_import(
+    path: Path, dry_run: bool, mapping: tuple[str, ...], actor: str | None, as_json: bool
+) -> None:
     """Import a one-stop export (CSV or XLSX): all or nothing, idempotent, with history."""
     extra = {}
     for item in mapping:
@@ -51,6 +63,7 @@ def dossier_import(path: Path, dry_run: bool, mapping: tuple[str, ...], as_json:
                 path,
                 services.dossier_reader(extra),
                 source=path.name,
+                actor=actor or getpass.getuser(),
                 dry_run=dry_run,
                 progress=None if as_json else progress,
             )

@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.common import Handler, arguments, current_user, private_only, reply_text
+from bot.common import Handler, actor_of, arguments, current_user, private_only, reply_text
 from bot.context import BotContext
 from foundation.inputs import ascii_int
 from users.roles import NotAdmin, Role
@@ -63,7 +63,9 @@ async def roles_command(update: Update, context: BotContext) -> None:
         grant = args[0] in ("cap", "grant")
         change = roles.grant if grant else roles.revoke
         try:
-            done = await context.call(change, target, Role(args[2]), by=user.id)
+            done = await context.call(
+                change, target, Role(args[2]), by=user.id, actor=actor_of(update)
+            )
         except NotAdmin:
             done = False
         name = role_name(context, user.language, Role(args[2]))

@@ -1,0 +1,1 @@
+"""The audit journal: who changed what the bot tells citizens, and when."""

@@ -1,0 +1,249 @@
+"""The staff desk in the chat: files sent as documents, /chuatraloi, /gan, /nhatky.
+
+Every entry point checks the staff role (managers and administrators hold it too); a
+citizen who sends a spreadsheet is told politely that files are for staff.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+
+from bot.common import actor_of, arguments, remember, reply_text
+from bot.context import BotContext
+from bot.replies import Reply
+from bot.sender import send, stored
+from catalog.service import UnknownProcedure
+from dossiers.models import OutboxMessage
+from staff.telegram import callbacks
+from staff.telegram.views import StaffViews
+from staff.uploads import Decision, UploadRejected, accepts
+from users.conversation import FindingProcedure, read
+from users.roles import Role
+from users.service import UserView
+from users.telegram.handlers import requires, role_name
+
+log = logging.getLogger(__name__)
+
+
+def views(context: BotContext) -> StaffViews:
+    return StaffViews(context.services.messages)
+
+
+# -- files ------------------------------------------------------------------------------
+
+
+async def on_upload(update: Update, context: BotContext, user: UserView) -> bool:
+    """A catalogue or dossier file sent as a document: preview it (staff) or refuse it."""
+    message = update.effective_message
+    document = message.document if message else None
+    if document is None or not accepts(document.file_name or ""):
+        return False
+    services = context.services
+    if not await context.call(services.roles.has, user.id, Role.STAFF):
+        role = role_name(context, user.language, Role.STAFF)
+        await reply_text(update, context, user, "upload_refused", role=role)
+        return True
+    limit = services.settings.upload_max_bytes
+    if (document.file_size or 0) > limit:
+        await reply_text(
+            update, context, user, "upload_too_big", size=document.file_size, limit=limit
+        )
+        return True
+    if update.effective_chat is not None:
+        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+    try:
+        file = await context.bot.get_file(document.file_id)
+        content = bytes(await file.download_as_bytearray())
+    except TelegramError as exc:
+        log.warning("upload %s not downloaded: %s", document.file_name, exc)
+        await reply_text(update, context, user, "upload_download_failed")
+        return True
+    if len(content) > limit:
+        await reply_text(update, context, user, "upload_too_big", size=len(content), limit=limit)
+        return True
+    await stored()  # a dossier preview is a transaction of its own: nothing may wait on ours
+    try:
+        upload = await context.call(
+            services.uploads.receive,
+            user_id=user.id,
+            filename=document.file_name or "upload",
+            content=content,
+        )
+    except UploadRejected as rejected:
+        await send(update, context, views(context).upload_rejected(user.language, rejected))
+        return True
+    await send(update, context, views(context).upload_preview(user.language, upload))
+    return True
+
+
+@requires(Role.STAFF)
+async def upload_button(update: Update, context: BotContext, user: UserView) -> None:
+    """✅ Áp dụng (`up:a`), apply and remove what the file lacks (`up:p`), ❌ Hủy (`up:c`)."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    action, upload_id = callbacks.parse_upload(update.callback_query.data)
+    uploads = context.services.uploads
+    lang = user.language
+    if action == "c":
+        outcome = await context.call(uploads.cancel, upload_id, user_id=user.id)
+    else:
+        await stored()  # an import may take the database's write lock: hold nothing meanwhile
+        try:
+            outcome = await context.call(
+                uploads.apply,
+                upload_id,
+                user_id=user.id,
+                actor=actor_of(update),
+                prune=action == "p",
+            )
+        except UploadRejected as rejected:
+            await send(update, context, views(context).upload_rejected(lang, rejected))
+            return
+    staff = views(context)
+    if outcome.decision is Decision.MOVED and outcome.upload is not None:
+        reply = staff.upload_preview(lang, outcome.upload, moved=True)
+        await send(update, context, Reply(reply.text, reply.buttons, edit=True))
+        return
+    kind = outcome.upload.kind.value if outcome.upload else None
+    template = f"upload_{outcome.decision.value}"
+    await send(update, context, staff.upload_decided(lang, template, kind=kind, s=outcome.summary))
+
+
+# -- the unanswered inbox ----------------------------------------------------------------
+
+
+@requires(Role.STAFF)
+async def inbox_command(update: Update, context: BotContext, user: UserView) -> None:
+    """`/chuatraloi [page]`: the questions citizens asked that found nothing."""
+    args = arguments(context)
+    page = int(args[0]) - 1 if args and args[0].isdigit() else 0
+    inbox = await context.call(context.services.inbox.page, page)
+    await send(update, context, views(context).inbox(user.language, inbox))
+
+
+@requires(Role.STAFF)
+async def inbox_button(update: Update, context: BotContext, user: UserView) -> None:
+    """A page, a question, a procedure chosen for it, "search another", "not a procedure"."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    action, number, code = callbacks.parse_inbox(update.callback_query.data)
+    services, lang, staff = context.services, user.language, views(context)
+    if action == "l":
+        inbox = await context.call(services.inbox.page, number)
+        reply = staff.inbox(lang, inbox)
+        await send(update, context, Reply(reply.text, reply.buttons, edit=True))
+        return
+    if action == "m" and code is not None:
+        await _map(update, context, user, code, question_id=number)
+        return
+    question = await context.call(services.inbox.question, number)
+    if question is None:
+        await send(update, context, staff.upload_decided(lang, "inbox_gone"))
+        return
+    if action == "q":
+        candidates = await context.call(services.inbox.candidates, question.query)
+        reply = staff.question(lang, question, candidates)
+        await send(update, context, Reply(reply.text, reply.buttons, edit=True))
+    elif action == "f":
+        await remember(context, user, FindingProcedure(question.id))
+        await reply_text(update, context, user, "inbox_find_prompt", query=question.query)
+    elif action == "x":
+        done = await context.call(services.inbox.set_aside, question.id, actor=actor_of(update))
+        template = "inbox_set_aside" if done else "inbox_gone"
+        await send(update, context, staff.upload_decided(lang, template, query=question.query))
+
+
+async def on_find_text(update: Update, context: BotContext, user: UserView, text: str) -> bool:
+    """What a staff member typed after "🔎 Tìm thủ tục khác": the procedures it finds."""
+    asked = read(user)
+    if not isinstance(asked, FindingProcedure):
+        return False
+    services = context.services
+    if not await context.call(services.roles.has, user.id, Role.STAFF):
+        await remember(context, user, None)
+        return False
+    question = await context.call(services.inbox.question, asked.question_id)
+    if question is None:
+        await remember(context, user, None)
+        await reply_text(update, context, user, "inbox_gone")
+        return True
+    candidates = await context.call(services.inbox.candidates, text, 5)
+    await send(
+        update, context, views(context).question(user.language, question, candidates, searched=text)
+    )
+    return True
+
+
+@requires(Role.STAFF)
+async def map_command(update: Update, context: BotContext, user: UserView) -> None:
+    """`/gan MÃ câu hỏi của công dân`: the question leads to that procedure from now on."""
+    message = update.effective_message
+    parts = (message.text or "").split(maxsplit=2) if message else []
+    if len(parts) < 3:
+        usage = context.services.messages.label(user.language, "usage_map")
+        await reply_text(update, context, user, "staff_usage", usage=usage)
+        return
+    await _map(update, context, user, parts[1], text=parts[2])
+
+
+async def _map(
+    update: Update,
+    context: BotContext,
+    user: UserView,
+    code: str,
+    *,
+    question_id: int | None = None,
+    text: str | None = None,
+) -> None:
+    inbox = context.services.inbox
+    try:
+        mapped = await context.call(
+            inbox.map, code, actor=actor_of(update), question_id=question_id, text=text
+        )
+    except UnknownProcedure:
+        await reply_text(update, context, user, "unknown_procedure", code=code)
+        return
+    except ValueError:
+        usage = context.services.messages.label(user.language, "usage_map")
+        await reply_text(update, context, user, "staff_usage", usage=usage)
+        return
+    if isinstance(read(user), FindingProcedure):
+        await remember(context, user, None)
+    staff = views(context)
+    if mapped is None:
+        await send(update, context, staff.upload_decided(user.language, "inbox_gone"))
+        return
+    edit = update.callback_query is not None
+    await send(update, context, staff.mapped(user.language, mapped, edit=edit))
+
+
+# -- the audit journal -------------------------------------------------------------------
+
+
+@requires(Role.STAFF)
+async def audit_command(update: Update, context: BotContext, user: UserView) -> None:
+    """`/nhatky [page]`: the latest changes, newest first."""
+    args = arguments(context)
+    page = int(args[0]) - 1 if args and args[0].isdigit() else 0
+    journal = await context.call(context.services.audit.page, page)
+    await send(update, context, views(context).audit(user.language, journal))
+
+
+@requires(Role.STAFF)
+async def audit_button(update: Update, context: BotContext, user: UserView) -> None:
+    """`au:<page>`: another page of the journal."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    page = int(update.callback_query.data.partition(":")[2])
+    journal = await context.call(context.services.audit.page, page)
+    reply = views(context).audit(user.language, journal)
+    await send(update, context, Reply(reply.text, reply.buttons, edit=True))
+
+
+# -- the citizen's follow-up -------------------------------------------------------------
+
+
+async def answer_notice(context: BotContext, message: OutboxMessage, lang: str) -> Reply | None:
+    """The outbox's "answer" message: staff found the procedure for the citizen's question."""
+    return views(context).answer(lang, message.payload)
