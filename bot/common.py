@@ -20,6 +20,7 @@ from catalog.chitchat import redact
 from foundation.database import DatabaseUnavailable
 from foundation.inputs import sanitize
 from users.conversation import Conversation
+from users.roles import Role
 from users.service import LANGUAGES, UserView
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ async def main_menu(update: Update, context: BotContext, user: UserView) -> None
 async def help_command(update: Update, context: BotContext) -> None:
     """Explain how to use the bot."""
     user = await current_user(update, context)
-    await send(update, context, views(context).text(user.language, "help", menu=True))
+    await show_help(update, context, user)
 
 
 async def cancel(update: Update, context: BotContext) -> None:
@@ -149,8 +150,12 @@ async def _set_language(update: Update, context: BotContext, user_id: int, choic
 
 
 async def show_help(update: Update, context: BotContext, user: UserView) -> None:
-    """The `m:help` menu button."""
-    await send(update, context, views(context).text(user.language, "help", menu=True))
+    """How to use the bot; staff and managers also read their own commands."""
+    roles = context.services.roles
+    staff = await context.call(roles.has, user.id, Role.STAFF)
+    manager = staff and await context.call(roles.has, user.id, Role.MANAGER)
+    reply = views(context).text(user.language, "help", menu=True, staff=staff, manager=manager)
+    await send(update, context, reply)
 
 
 async def search_prompt(update: Update, context: BotContext, user: UserView) -> None:

@@ -86,7 +86,7 @@ class CatalogService:
         expected_version: int | None = None,
     ) -> CatalogDiff:
         """Apply a validated file: every procedure changes, or none does (see apply_import)."""
-        return apply_import(
+        diff = apply_import(
             self.db,
             parsed,
             actor=actor,
@@ -94,6 +94,8 @@ class CatalogService:
             prune=prune,
             expected_version=expected_version,
         )
+        self._checked_at = 0.0  # this instance serves the change at once, others within refresh
+        return diff
 
     def export_records(self) -> list[dict[str, Any]]:
         """Every procedure as an import record (an export re-imports with no changes)."""
@@ -266,8 +268,8 @@ class CatalogService:
         with self.db.session() as session:
             repository.add_audit(session=session, actor=actor, action=action, details=details)
 
-    @staticmethod
-    def _changed(session: Session, actor: str, action: str, details: dict[str, Any]) -> None:
+    def _changed(self, session: Session, actor: str, action: str, details: dict[str, Any]) -> None:
+        self._checked_at = 0.0  # this instance serves the change at once, others within refresh
         repository.bump_version(session=session)
         repository.add_audit(session=session, actor=actor, action=action, details=details)
 

@@ -5,9 +5,12 @@
 | lookup_attempts | rate-limit rows (user id, hashed receipt code) | 2 days |
 | access | who looked up a dossier, once it is finished or closed | 365 days |
 | dossiers | applicant name and check-digit hash of finished or closed dossiers | 365 days |
-| unanswered | questions nobody answered (already without phone numbers) | 180 days |
+| unanswered | questions nobody answered (already without phone numbers), and who asked them | 180 days |
 | complaints | closed complaints (text, answer, attachment, who sent it) | 365 days |
 | outbox | sent or abandoned notifications | 90 days |
+
+Files sent to the bot by staff (a dossier export names applicants) are dropped once
+applied or cancelled, and removed a day after they expire, whatever the policy.
 
 Dossiers themselves stay (procedure, dates, status): the managers' figures need them,
 and they name nobody once the applicant is erased. Ratings stay for the same figures.
@@ -22,11 +25,12 @@ from sqlalchemy import Delete, Update, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from catalog.models import UnansweredQuery
+from catalog.models import UnansweredAsk, UnansweredQuery
 from complaints.models import Complaint
 from dossiers.models import Dossier, DossierAccess, LookupAttempt, OutboxMessage
 from dossiers.status import Status
 from foundation.database import Database, changed_rows, table
+from staff.models import PendingUpload
 
 # The same kinds as foundation.settings's RETENTION_DAYS validator (a test checks they agree).
 DEFAULT_DAYS = {
@@ -37,6 +41,7 @@ DEFAULT_DAYS = {
     "complaints": 365,
     "outbox": 90,
 }
+UPLOAD_GRACE = timedelta(days=1)
 _ENDED = [int(s) for s in Status if s.finished or s.closed]
 
 
@@ -77,6 +82,9 @@ def purge(db: Database, days: dict[str, int], *, now: datetime, dry_run: bool = 
         "unanswered": delete(UnansweredQuery).where(
             col(UnansweredQuery.last_seen) < cutoff["unanswered"]
         ),
+        "unanswered_asks": delete(UnansweredAsk).where(
+            col(UnansweredAsk.at) < cutoff["unanswered"]
+        ),
         "complaints": delete(Complaint).where(
             col(Complaint.status) == "closed",
             col(Complaint.closed_at) < cutoff["complaints"],
@@ -84,6 +92,7 @@ def purge(db: Database, days: dict[str, int], *, now: datetime, dry_run: bool = 
         "outbox": delete(outbox).where(
             or_(outbox.c.sent_at < cutoff["outbox"], outbox.c.failed_at < cutoff["outbox"])
         ),
+        "uploads": delete(PendingUpload).where(col(PendingUpload.expires_at) < now - UPLOAD_GRACE),
     }
     counts: dict[str, int] = {}
     with db.session() as session:

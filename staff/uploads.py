@@ -147,7 +147,8 @@ class UploadService:
     ) -> Outcome:
         """Apply an upload exactly as previewed: all of it or nothing."""
         now = now or utcnow()
-        with self.db.session() as session:
+        # One transaction for the decision and the import it makes: both happen or neither.
+        with self.db.atomic(), self.db.session() as session:
             upload = repository.get(session=session, upload_id=upload_id)
             if upload is None or upload.user_id != user_id or upload.status != "pending":
                 return Outcome(Decision.GONE)

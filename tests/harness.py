@@ -185,6 +185,20 @@ class Citizen:
         }
         return self._remember(await self.harness.deliver({"message": payload}))
 
+    async def send_document(
+        self, filename: str, content: bytes, *, size: int | None = None
+    ) -> list[SentMessage]:
+        """Send a file as Telegram does: the bot sees its id and size and downloads it."""
+        file_id = f"doc{next(self.harness.message_ids)}"
+        self.harness.api.files[f"documents/{file_id}"] = content
+        document = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": filename,
+            "file_size": len(content) if size is None else size,
+        }
+        return await self.send_raw({"document": document})
+
     async def press(self, caption: str, message: SentMessage | None = None) -> list[SentMessage]:
         target = message or self.last
         assert target is not None, "no message with buttons yet"

@@ -53,7 +53,9 @@ class ServicesWork:
         return self.dossiers.available()
 
     def record_unanswered(self, *, kind: str, query: str, normalized: str) -> None:
-        self.catalog.record_unanswered(kind=kind, query=query, normalized=normalized)
+        self.catalog.record_unanswered(
+            kind=kind, query=query, normalized=normalized, user_id=self.user_id
+        )
 
     def remember(self, conversation: Conversation | None) -> None:
         self.users.remember(self.user_id, conversation)

@@ -107,7 +107,7 @@ SAMPLES: dict[str, Any] = {
     "level": "Hài lòng", "replaced": True, "status": "Đang xử lý", "user_id": 42,
     "grant": True, "done": True, "members": [(42, "cán bộ")], "delivered": False,
     "usage": "/traloi PA-000001 <text>", "retry": NOW, "minutes": 15, "size": 25 << 20,
-    "query": "xin phép bán rượu <&>",
+    "query": "xin phép bán rượu <&>", "staff": True, "manager": True,
 }  # fmt: skip
 
 

@@ -2,7 +2,7 @@
 
 `run`/`chat`/`db` start and prepare the bot (serve), `catalog`/`search` keep the catalogue
 (catalogue), `dossier` loads one-stop exports, `users` grants roles, `report` gives the
-figures and `purge` applies the retention rule.
+figures, `purge` applies the retention rule and `audit` shows who changed what.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from tthc import __version__
+from tthc.cli.audit import audit
 from tthc.cli.catalogue import catalog, search
 from tthc.cli.common import CliError
 from tthc.cli.dossier import dossier
@@ -27,5 +28,5 @@ def main() -> None:
     """tthc-bot: guide citizens through administrative procedures on Telegram."""
 
 
-for command in (run, chat, db, catalog, dossier, users, report, purge, search):
+for command in (run, chat, db, catalog, dossier, users, report, purge, search, audit):
     main.add_command(command)
