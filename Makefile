@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench calibrate bench-dossiers bench-cards clean
+.PHONY: install run test lint bench calibrate bench-dossiers bench-cards bench-uploads clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -37,6 +37,9 @@ bench-dossiers: $(STAMP)
 	$(PY) -m bench.dossier_import
 
 ## What procedure cards show: the published text before and after the card reader.
+bench-uploads: $(STAMP)
+	$(PY) -m bench.staff_upload
+
 bench-cards: $(STAMP)
 	$(PY) -m bench.card_quality
 

@@ -41,6 +41,7 @@ import users.telegram
 from bot import common, menu
 from bot.context import BotApplication, BotContext
 from bot.dispatch import Dispatcher, Routes
+from bot.ordering import ChatOrderedProcessor
 from bot.views import Views
 from dossiers.telegram.notifier import deliver_outbox
 from foundation.claims import claim_once
@@ -69,7 +70,11 @@ def build_application(
     update_processor: BaseUpdateProcessor | None = None,
     rate_limit: bool = True,
 ) -> BotApplication:
-    """The python-telegram-bot Application with every handler attached."""
+    """The python-telegram-bot Application with every handler attached.
+
+    Updates are handled concurrently, each chat's in order (`ChatOrderedProcessor`);
+    messages are sent within TELEGRAM_MAX_RATE per second unless `rate_limit` is off.
+    """
     settings = services.settings
     builder: Any = (
         ApplicationBuilder()
@@ -84,10 +89,12 @@ def build_application(
         builder = builder.base_file_url(settings.telegram_base_file_url)
     if request is not None:  # for the bot's calls; getUpdates keeps its own connection
         builder = builder.request(request)
-    if update_processor is not None:
-        builder = builder.concurrent_updates(update_processor)
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    builder = builder.concurrent_updates(
+        update_processor or ChatOrderedProcessor(settings.concurrent_updates)
+    )
+    if rate_limit and settings.telegram_max_rate > 0:
+        limiter = AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3)
+        builder = builder.rate_limiter(limiter)
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
     application.bot_data["views"] = Views(services.messages)

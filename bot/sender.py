@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext
 from bot.replies import Reply
@@ -15,6 +17,33 @@ from bot.split import split_html
 from foundation.database import current_unit_of_work
 
 log = logging.getLogger(__name__)
+
+
+TYPING_AFTER = 1.0  # seconds: a quicker answer needs no "typing…"
+
+
+@asynccontextmanager
+async def typing_if_slow(update: Update, context: BotContext) -> AsyncIterator[None]:
+    """Show "typing…" only if the block takes longer than TYPING_AFTER.
+
+    Every call to Telegram spends the bot's message budget (about 30 per second); a
+    "typing…" before an answer computed in milliseconds would halve it for nothing.
+    """
+    chat = update.effective_chat
+
+    async def later() -> None:
+        await asyncio.sleep(TYPING_AFTER)
+        if chat is not None:
+            try:
+                await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+            except TelegramError as exc:  # cosmetic: the answer matters, not this
+                log.debug("typing action not sent: %s", exc)
+
+    task = asyncio.create_task(later())
+    try:
+        yield
+    finally:
+        task.cancel()
 
 
 async def stored() -> None:

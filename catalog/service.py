@@ -106,6 +106,11 @@ class CatalogService:
                 for p in repository.all_procedures(session=session)
             ]
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the search index has been built (an instance is ready to answer)."""
+        return self._index is not None
+
     def index(self) -> SearchIndex:
         """The current search index, rebuilt when the stored catalogue version changed."""
         now = time.monotonic()

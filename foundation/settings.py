@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -32,6 +33,16 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str | None = None
     telegram_base_file_url: str | None = None
+    # Messages per second this instance may send (Telegram allows about 30 per bot: split
+    # it across instances); 0 turns the limiter off (a local Bot API server, paid broadcasts).
+    telegram_max_rate: float = Field(default=30, ge=0, le=1000)
+    # Webhook mode: Telegram POSTs updates to WEBHOOK_URL (its path is served on
+    # LISTEN:PORT, with GET /healthz beside it); without it the bot polls.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    listen: str = "0.0.0.0"
+    port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port (tests)
+    concurrent_updates: int = Field(default=32, ge=1, le=512)
     database_url: str = DEFAULT_SQLITE_URL
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     # Group chats where staff commands are allowed (a centre's staff group); everywhere
@@ -160,6 +171,29 @@ class Settings(BaseSettings):
                 "SECRET_KEY: set a long random value (python -c 'import secrets; "
                 "print(secrets.token_urlsafe(32))'); the default is for ENVIRONMENT=development"
             )
+
+    def require_webhook(self) -> None:
+        """Refuse a webhook without its secret, a real SECRET_KEY, or an https URL.
+
+        Telegram sends the secret with every update; a request without it is refused.
+        """
+        if self.webhook_url is None:
+            return
+        if not self.webhook_url.startswith("https://") and self.environment != "development":
+            raise ConfigError("WEBHOOK_URL must start with https:// (Telegram only calls https)")
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+            raise ConfigError(
+                "WEBHOOK_SECRET is required with WEBHOOK_URL: 16-256 characters A-Z, a-z, 0-9, "
+                "_ and - (python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+        self.require_production_secrets()
+
+    @property
+    def webhook_path(self) -> str:
+        """The path Telegram POSTs to (the path of WEBHOOK_URL)."""
+        path = urlsplit(self.webhook_url or "").path
+        return path if path.startswith("/") and path != "/" else "/telegram"
 
     def require_token(self) -> str:
         """Return the bot token or explain, naming the variable, why the bot cannot start."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import text
 
 from foundation.database import create_db_engine
 from tthc.models import metadata
 
 config = context.config
+LOCK_KEY = 0x7174686301  # "tthc" + 1: this application's migration lock
 
 
 def run_migrations_offline() -> None:
@@ -34,6 +36,10 @@ def run_migrations_online() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Instances started together all migrate: the first does it, the others
+                # wait here, then find the schema at head (read after the lock).
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
             context.run_migrations()
     engine.dispose()
 

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, web
 
 ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
                 "tg-spoiler", "span", "blockquote", "tg-emoji"}  # fmt: skip
@@ -129,6 +129,9 @@ class FakeTelegram:
         self.confirmed_offset = 0
         self.files: dict[str, bytes] = {}
         self.activity = asyncio.Event()
+        # Webhook mode: where setWebhook said to POST updates, and how deliveries went.
+        self.webhook: dict[str, Any] | None = None
+        self.webhook_errors: list[str] = []
 
     # -- driving the bot ------------------------------------------------------------------
 
@@ -137,6 +140,28 @@ class FakeTelegram:
         self.updates.append({"update_id": update_id, **update})
         self.new_update.set()
         return update_id
+
+    async def post_update(self, update: dict[str, Any], *, attempts: int = 10) -> int:
+        """Deliver an update the way Telegram does with a webhook: POST it with the secret
+        token, and send it again (after a short wait) until it is acknowledged with 2xx.
+
+        Returns the update id once acknowledged.
+        """
+        assert self.webhook is not None, "no webhook set"
+        update_id = next(self.update_ids)
+        body = {"update_id": update_id, **update}
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook.get("secret_token") or ""}
+        async with ClientSession() as session:
+            for _ in range(attempts):
+                try:
+                    async with session.post(self.webhook["url"], json=body, headers=headers) as r:
+                        if 200 <= r.status < 300:
+                            return update_id
+                        self.webhook_errors.append(f"Wrong response from the webhook: {r.status}")
+                except ClientError as exc:
+                    self.webhook_errors.append(f"Connection failed: {exc}")
+                await asyncio.sleep(0.05)
+        raise AssertionError(f"update {update_id} was never acknowledged: {self.webhook_errors}")
 
     # -- HTTP -----------------------------------------------------------------------------
 
@@ -201,7 +226,29 @@ class FakeTelegram:
         return BOT
 
     async def m_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
         return True
+
+    async def m_setWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = {
+            "url": params["url"],
+            "secret_token": params.get("secret_token"),
+            "max_connections": int(params.get("max_connections") or 40),
+        }
+        return True
+
+    async def m_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        info: dict[str, Any] = {
+            "url": self.webhook["url"] if self.webhook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": 0 if self.webhook else len(self.updates),
+        }
+        if self.webhook:
+            info["max_connections"] = self.webhook["max_connections"]
+        if self.webhook_errors:
+            info["last_error_date"] = int(time.time())
+            info["last_error_message"] = self.webhook_errors[-1]
+        return info
 
     async def m_setMyCommands(self, params: dict[str, Any]) -> bool:
         commands = params["commands"]

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from telegram import Update
-from telegram.constants import ChatAction
 
 from bot.common import current_user, remember, reply_text
 from bot.context import BotContext
 from bot.links import PROCEDURE_LINK, code_from_payload, deep_link
 from bot.replies import Reply
-from bot.sender import send
+from bot.sender import send, typing_if_slow
 from catalog.answering import Answer, AnswerKind
 from catalog.chitchat import Chitchat, chitchat
 from catalog.models import Procedure
@@ -76,10 +75,9 @@ async def question(update: Update, context: BotContext, user: UserView, text: st
         menu = small_talk in (Chitchat.GREETING, Chitchat.WHO)
         await reply_text(update, context, user, "chitchat", menu=menu, kind=small_talk.value)
         return True
-    if update.effective_chat is not None:
-        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
     work = ServicesWork.of(context, user)
-    answered = await context.call(answer_question, work, text, read(user))
+    async with typing_if_slow(update, context):
+        answered = await context.call(answer_question, work, text, read(user))
     if answered.card is not None:
         await send(update, context, card_reply(context, user, answered.card, edit=False))
         return True

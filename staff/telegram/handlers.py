@@ -9,13 +9,12 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from bot.common import actor_of, arguments, remember, reply_text
 from bot.context import BotContext
 from bot.replies import Reply
-from bot.sender import send, stored
+from bot.sender import send, stored, typing_if_slow
 from catalog.service import UnknownProcedure
 from dossiers.models import OutboxMessage
 from staff.telegram import callbacks
@@ -53,11 +52,10 @@ async def on_upload(update: Update, context: BotContext, user: UserView) -> bool
             update, context, user, "upload_too_big", size=document.file_size, limit=limit
         )
         return True
-    if update.effective_chat is not None:
-        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
     try:
-        file = await context.bot.get_file(document.file_id)
-        content = bytes(await file.download_as_bytearray())
+        async with typing_if_slow(update, context):
+            file = await context.bot.get_file(document.file_id)
+            content = bytes(await file.download_as_bytearray())
     except TelegramError as exc:
         log.warning("upload %s not downloaded: %s", document.file_name, exc)
         await reply_text(update, context, user, "upload_download_failed")
@@ -67,12 +65,13 @@ async def on_upload(update: Update, context: BotContext, user: UserView) -> bool
         return True
     await stored()  # a dossier preview is a transaction of its own: nothing may wait on ours
     try:
-        upload = await context.call(
-            services.uploads.receive,
-            user_id=user.id,
-            filename=document.file_name or "upload",
-            content=content,
-        )
+        async with typing_if_slow(update, context):
+            upload = await context.call(
+                services.uploads.receive,
+                user_id=user.id,
+                filename=document.file_name or "upload",
+                content=content,
+            )
     except UploadRejected as rejected:
         await send(update, context, views(context).upload_rejected(user.language, rejected))
         return True
@@ -109,7 +108,7 @@ async def upload_button(update: Update, context: BotContext, user: UserView) -> 
         return
     kind = outcome.upload.kind.value if outcome.upload else None
     template = f"upload_{outcome.decision.value}"
-    await send(update, context, staff.upload_decided(lang, template, kind=kind, s=outcome.summary))
+    await send(update, context, staff.replaced(lang, template, kind=kind, s=outcome.summary))
 
 
 # -- the unanswered inbox ----------------------------------------------------------------
@@ -140,7 +139,7 @@ async def inbox_button(update: Update, context: BotContext, user: UserView) -> N
         return
     question = await context.call(services.inbox.question, number)
     if question is None:
-        await send(update, context, staff.upload_decided(lang, "inbox_gone"))
+        await send(update, context, staff.replaced(lang, "inbox_gone"))
         return
     if action == "q":
         candidates = await context.call(services.inbox.candidates, question.query)
@@ -152,7 +151,7 @@ async def inbox_button(update: Update, context: BotContext, user: UserView) -> N
     elif action == "x":
         done = await context.call(services.inbox.set_aside, question.id, actor=actor_of(update))
         template = "inbox_set_aside" if done else "inbox_gone"
-        await send(update, context, staff.upload_decided(lang, template, query=question.query))
+        await send(update, context, staff.replaced(lang, template, query=question.query))
 
 
 async def on_find_text(update: Update, context: BotContext, user: UserView, text: str) -> bool:
@@ -213,7 +212,7 @@ async def _map(
         await remember(context, user, None)
     staff = views(context)
     if mapped is None:
-        await send(update, context, staff.upload_decided(user.language, "inbox_gone"))
+        await send(update, context, staff.replaced(user.language, "inbox_gone"))
         return
     edit = update.callback_query is not None
     await send(update, context, staff.mapped(user.language, mapped, edit=edit))

@@ -136,3 +136,24 @@ def test_roles_and_reports_from_the_command_line(tthc: CliRunnerCall, tmp_path: 
     assert chart.read_bytes().startswith(b"\x89PNG") and xlsx.stat().st_size > 0
     backwards = tthc("report", "dossiers", "--from", "2025-03-01", "--to", "2025-01-01")
     assert backwards.exit_code == 2 and "starts (01/03/2025) after it ends" in backwards.output
+
+
+def test_the_audit_journal_lists_staff_changes_newest_first(tthc: CliRunnerCall) -> None:
+    assert (
+        tthc(
+            "catalog", "aliases", "1.001193", "--add", "làm giấy khai sinh", "--actor", "lan"
+        ).exit_code
+        == 0
+    )
+    assert tthc("users", "grant", "42", "staff").exit_code == 0
+    result = tthc("audit", "--json")
+    assert result.exit_code == 0, result.output
+    journal = json.loads(result.output)
+    actions = [(e["actor"], e["action"]) for e in journal["entries"]]
+    assert actions[:2] == [("command line", "role_grant"), ("lan", "aliases")]
+    assert journal["entries"][1]["details"]["aliases"] == ["làm giấy khai sinh"]
+    assert journal["total"] == len(journal["entries"])  # the seeding import is the oldest
+    assert actions[-1] == ("system", "import")
+    text = tthc("audit", "--limit", "1").output.splitlines()
+    assert text[0] == f"{journal['total']} entries, page 1/{journal['total']}, newest first"
+    assert "command line  role_grant" in text[1]

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from audit.models import AuditEntry
 from catalog import repository
 from catalog.bundled import CATALOG_FILE
 from catalog.exporter import procedure_to_record, write_catalog
 from catalog.importer import apply_import, compute_diff
-from catalog.models import CatalogAudit
 from catalog.records import CatalogFileError, read_catalog_file
 from foundation.database import Database
 
@@ -30,7 +30,7 @@ def test_full_import_then_dry_run_shows_no_changes(db: Database) -> None:
     assert _count(db) == 2834
     with db.session() as session:
         assert compute_diff(session, parsed, prune=True).is_empty
-        audit = session.exec(select(CatalogAudit)).all()
+        audit = session.exec(select(AuditEntry)).all()
         assert [(a.actor, a.added) for a in audit] == [("tester", 2834)]
         assert repository.get_state(session=session).version == 1
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from catalog.models import UnansweredQuery
+from catalog.models import UnansweredAsk, UnansweredQuery
 from complaints.models import Complaint
 from dossiers.models import Dossier, DossierAccess, LookupAttempt
 from dossiers.status import Status
@@ -15,6 +15,7 @@ from foundation.clock import utcnow
 from foundation.database import Database
 from foundation.settings import Settings
 from privacy.retention import DEFAULT_DAYS, purge
+from staff.models import PendingUpload
 
 
 def test_old_personal_data_is_purged_and_recent_data_kept(db: Database) -> None:
@@ -36,11 +37,17 @@ def test_old_personal_data_is_purged_and_recent_data_kept(db: Database) -> None:
             UnansweredQuery(kind="none", normalized="moi", query="mới", last_seen=recent),
             Complaint(user_id=1, text="cũ", status="closed", closed_at=old),
             Complaint(user_id=1, text="mở", status="open", created_at=old),
+            UnansweredAsk(user_id=1, normalized="cu", query="cũ", at=old),
+            UnansweredAsk(user_id=1, normalized="moi", query="mới", at=recent),
+            PendingUpload(user_id=1, kind="dossiers", filename="a.csv", content=b"Nguyen Van A",
+                          expires_at=now - timedelta(days=2)),
+            PendingUpload(user_id=1, kind="catalog", filename="b.json", content=b"[]",
+                          expires_at=now + timedelta(minutes=20)),
         ])  # fmt: skip
     dry = purge(db, {}, now=now, dry_run=True)
     assert dry.counts == {
-        "lookup_attempts": 2, "access": 1, "dossiers": 1, "unanswered": 1, "complaints": 1,
-        "outbox": 0,
+        "lookup_attempts": 2, "access": 1, "dossiers": 1, "unanswered": 1,
+        "unanswered_asks": 1, "complaints": 1, "outbox": 0, "uploads": 1,
     }  # fmt: skip
     with db.session() as session:
         assert session.exec(select(Dossier).where(Dossier.code == "D-OLD")).one().applicant
@@ -53,6 +60,8 @@ def test_old_personal_data_is_purged_and_recent_data_kept(db: Database) -> None:
         assert dossiers["D-OPEN"].applicant == "Trần B"  # still in progress: kept
         assert len(session.exec(select(DossierAccess)).all()) == 1
         assert [q.query for q in session.exec(select(UnansweredQuery))] == ["mới"]
+        assert [a.query for a in session.exec(select(UnansweredAsk))] == ["mới"]
+        assert [u.filename for u in session.exec(select(PendingUpload))] == ["b.json"]
         assert [c.text for c in session.exec(select(Complaint))] == ["mở"]
     assert purge(db, {}, now=now).counts["dossiers"] == 0  # idempotent
 

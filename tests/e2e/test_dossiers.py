@@ -313,6 +313,8 @@ async def test_transient_errors_are_retried_and_a_blocked_chat_is_not(
         (False, True),
         (True, False),
     ]
+    # The chat that refused is remembered as blocked: nothing new is queued for it.
+    assert len(dbot.services.users.blocked({207, 208})) == 1
 
 
 async def test_a_notification_that_timed_out_after_delivery_is_not_sent_again(

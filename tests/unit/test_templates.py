@@ -251,12 +251,12 @@ def staff_replies(messages: Messages, lang: str, answerer: Any) -> list[Reply]:
             for r in ("type", "unreadable", "problems")
         ),
         *(
-            staff.upload_decided(lang, f"upload_{d.value}", kind=k.value, s=summary)
+            staff.replaced(lang, f"upload_{d.value}", kind=k.value, s=summary)
             for d in (Decision.APPLIED, Decision.CANCELLED, Decision.EXPIRED, Decision.GONE)
             for k in Kind
         ),
-        staff.upload_decided(lang, "inbox_gone"),
-        staff.upload_decided(lang, "inbox_set_aside", query="q <&>"),
+        staff.replaced(lang, "inbox_gone"),
+        staff.replaced(lang, "inbox_set_aside", query="q <&>"),
         staff.inbox(lang, InboxPage([question], 0, 2, 6)),
         staff.inbox(lang, InboxPage([], 0, 1, 0)),
         staff.question(lang, question, hits),

@@ -17,7 +17,7 @@ from tthc.cli.dossier import dossier
 from tthc.cli.privacy import purge
 from tthc.cli.report import report
 from tthc.cli.roles import users
-from tthc.cli.serve import chat, db, run
+from tthc.cli.serve import chat, db, health, run, webhook
 
 __all__ = ["CliError", "main"]
 
@@ -28,5 +28,18 @@ def main() -> None:
     """tthc-bot: guide citizens through administrative procedures on Telegram."""
 
 
-for command in (run, chat, db, catalog, dossier, users, report, purge, search, audit):
+for command in (
+    run,
+    chat,
+    db,
+    health,
+    webhook,
+    catalog,
+    dossier,
+    users,
+    report,
+    purge,
+    search,
+    audit,
+):
     main.add_command(command)

@@ -1,0 +1,73 @@
+"""Staff desk benchmark: a whole catalogue and a dossier export sent in the chat.
+
+Run: make bench-uploads   (or .venv/bin/python -m bench.staff_upload [ROWS])
+On a fresh SQLite file seeded with the bundled catalogue: the catalogue exported as
+JSON (what a staff member re-sends after editing one procedure) is previewed, then
+applied; a synthetic one-stop export of ROWS dossiers (default 20,000, about a month of
+a province, under Telegram's 20 MB download limit) is previewed, then applied. Prints
+the file sizes and the seconds each step takes: the time between sending the file and
+seeing the summary, and between pressing ✅ Áp dụng and the answer.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from bench.dossier_import import write_export
+from catalog.service import CatalogService
+from foundation.database import Database, upgrade
+from foundation.settings import Settings
+from tthc.services import build_services
+
+T = TypeVar("T")
+
+
+def _timed(label: str, work: Callable[[], T]) -> T:
+    started = time.perf_counter()
+    result = work()
+    print(f"{label:34s} {time.perf_counter() - started:7.2f} s")
+    return result
+
+
+def main(rows: int = 20_000) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/bench.db"
+        upgrade(url)
+        db = Database(url)
+        CatalogService(db).ensure_seeded()
+        services = build_services(Settings(_env_file=None, database_url=url), db=db)  # type: ignore[call-arg]
+        records = services.catalog.export_records()
+        records[0] = {**records[0], "fees": "Lệ phí: 10.000 đồng (mức mới)"}
+        catalogue = json.dumps(records, ensure_ascii=False).encode()
+        print(f"catalogue: {len(records)} procedures, {len(catalogue) / 2**20:.1f} MB as JSON")
+        upload = _timed(
+            "catalogue: preview",
+            lambda: services.uploads.receive(user_id=1, filename="dm.json", content=catalogue),
+        )
+        _timed(
+            "catalogue: apply (1 changed)",
+            lambda: services.uploads.apply(upload.id, user_id=1, actor="bench"),
+        )
+        export = Path(folder) / "mot-cua.csv"
+        write_export(export, rows)
+        content = export.read_bytes()
+        print(f"dossiers: {rows} rows, {len(content) / 2**20:.1f} MB as CSV")
+        upload = _timed(
+            "dossiers: preview",
+            lambda: services.uploads.receive(user_id=1, filename="mot-cua.csv", content=content),
+        )
+        _timed(
+            "dossiers: apply (all new)",
+            lambda: services.uploads.apply(upload.id, user_id=1, actor="bench"),
+        )
+        services.close()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)

@@ -1,0 +1,191 @@
+"""Two instances behind a round-robin proxy on one PostgreSQL, fed by webhook.
+
+The fake Bot API delivers updates as Telegram does in webhook mode: it POSTs each one
+with the secret token and sends it again until an instance acknowledges it. An instance
+acknowledges an update only after handling it, so stopping one loses nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import ClientError, ClientSession, web
+
+from bot.app import build_application
+from bot.web import SECRET_HEADER, WebhookServer, start_webhook
+from foundation.settings import Settings
+from tests.conftest import _fresh_db
+from tests.harness import TOKEN, FakeServer
+from tests.pg import PostgresServer
+from tthc.services import Services, build_services
+
+SECRET = "webhook-secret-0123456789"
+pytestmark = pytest.mark.postgres
+
+
+@dataclass
+class Proxy:
+    """A round-robin reverse proxy (what a load balancer does), recording who served what."""
+
+    backends: list[str]
+    served: list[tuple[int, str]] = field(default_factory=list)
+    runner: web.AppRunner | None = None
+    port: int = 0
+
+    async def start(self) -> None:
+        turns = itertools.count()
+
+        async def forward(request: web.Request) -> web.Response:
+            body = await request.read()
+            backend = self.backends[next(turns) % len(self.backends)]
+            headers = {SECRET_HEADER: request.headers.get(SECRET_HEADER, "")}
+            try:
+                async with (
+                    ClientSession() as session,
+                    session.post(
+                        backend, data=body, headers={**headers, "Content-Type": "application/json"}
+                    ) as response,
+                ):
+                    if response.status == 200:
+                        update_id = int((await request.json())["update_id"])
+                        self.served.append((update_id, backend))
+                    return web.Response(status=response.status)
+            except ClientError:
+                return web.Response(status=502)  # that instance is down
+
+        app = web.Application()
+        app.router.add_post("/telegram", forward)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self.runner.addresses[0][1])
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+
+@dataclass
+class Instance:
+    services: Services
+    server: WebhookServer
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.port}/telegram"
+
+    async def stop(self) -> None:
+        await self.server.stop()
+        self.services.close()
+
+
+async def _instance(server: FakeServer, url: str, proxy_port: int) -> Instance:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        telegram_bot_token=TOKEN,
+        telegram_base_url=server.base_url,
+        database_url=url,
+        secret_key="test-secret-key-0123456789",
+        environment="development",
+        webhook_url=f"http://127.0.0.1:{proxy_port}/telegram",
+        webhook_secret=SECRET,
+        listen="127.0.0.1",
+        port=0,
+        catalog_refresh_seconds=0,
+    )
+    settings.require_webhook()
+    services = build_services(settings)
+    application = build_application(services, token=TOKEN, rate_limit=False)
+    return Instance(services, await start_webhook(application, settings))
+
+
+@pytest.fixture
+async def cluster(
+    server: FakeServer,
+    pg_server: PostgresServer | None,
+    sqlite_templates: dict[str, Path],
+    tmp_path: Path,
+) -> AsyncIterator[tuple[Proxy, list[Instance]]]:
+    url = _fresh_db("postgres", True, sqlite_templates, pg_server, tmp_path)
+    proxy = Proxy([])
+    await proxy.start()
+    instances = [await _instance(server, url, proxy.port) for _ in range(2)]
+    proxy.backends[:] = [i.url for i in instances]
+    yield proxy, instances
+    for instance in instances:
+        if instance.server.runner.server is not None:
+            await instance.stop()
+    await proxy.stop()
+
+
+def _message(user_id: int, text: str) -> dict[str, Any]:
+    return {
+        "message": {
+            "message_id": user_id * 10 + len(text),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "Lan", "language_code": "vi"},
+            "text": text,
+        }
+    }
+
+
+async def test_two_instances_answer_every_update_once_and_survive_losing_one(
+    server: FakeServer, cluster: tuple[Proxy, list[Instance]]
+) -> None:
+    proxy, instances = cluster
+    api = server.api
+    assert api.webhook is not None and api.webhook["secret_token"] == SECRET
+    citizens = range(6001, 6031)
+    for user_id in citizens:
+        search = await api.post_update(_message(user_id, "lam lai can cuoc"))
+        card = [m for m in api.sent if m.chat_id == user_id]
+        assert len(card) == 1 and card[0].plain.startswith("📋 Cấp lại thẻ căn cước")
+        button = card[0].button("📄 Hồ sơ cần chuẩn bị")
+        press = await api.post_update(
+            {
+                "callback_query": {
+                    "id": f"cq{user_id}",
+                    "from": {"id": user_id, "is_bot": False, "first_name": "Lan"},
+                    "chat_instance": "ci",
+                    "data": button["callback_data"],
+                    "message": api._message_dict(card[0]),
+                }
+            }
+        )
+        served = dict(proxy.served)
+        assert served[search] != served[press]  # the press went to the other instance
+    for user_id in citizens:
+        replies = [m for m in api.sent if m.chat_id == user_id]
+        assert len(replies) == 2 and replies[1].edited  # the card, then its section in place
+        assert "📄 Hồ sơ cần chuẩn bị" in replies[1].plain
+    answered = [c["callback_query_id"] for c in api.answered_callbacks]
+    assert sorted(answered) == sorted(f"cq{u}" for u in citizens)  # each press once
+    assert {backend for _, backend in proxy.served} == {i.url for i in instances}
+
+    await instances[0].stop()  # mid-traffic: the proxy still sends it every other update
+    for user_id in range(6101, 6131):
+        await api.post_update(_message(user_id, "đăng ký khai sinh"))
+        replies = [m for m in api.sent if m.chat_id == user_id]
+        assert len(replies) == 1, user_id
+    assert any("502" in e for e in api.webhook_errors)  # Telegram's retries did the rest
+
+    async with ClientSession() as session:
+        for headers in ({}, {SECRET_HEADER: "wrong-secret-0123456789"}):
+            async with session.post(
+                instances[1].url,
+                json={"update_id": 1, **_message(6200, "xin chào")},
+                headers=headers,
+            ) as response:
+                assert response.status == 403
+        async with session.get(instances[1].url.replace("/telegram", "/healthz")) as response:
+            health = await response.json()
+            assert response.status == 200 and health["ok"] and health["procedures"] == 2834
+    assert not [m for m in api.sent if m.chat_id == 6200]
