@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench calibrate bench-dossiers bench-cards bench-uploads clean
+.PHONY: install run test lint bench calibrate bench-dossiers bench-cards bench-uploads bench-throughput clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -25,9 +25,10 @@ test: $(STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
-## What the chat answers (dev and held-out), search latency; dossier import of a 600,000-row year (about two minutes).
+## What the chat answers (dev and held-out), search latency, throughput; dossier import of a 600,000-row year (about two minutes).
 bench: $(STAMP)
 	$(PY) -m bench.search
+	$(PY) -m bench.throughput
 
 ## Refit the search's confidence on the development part of the evaluation set.
 calibrate: $(STAMP)
@@ -36,10 +37,15 @@ calibrate: $(STAMP)
 bench-dossiers: $(STAMP)
 	$(PY) -m bench.dossier_import
 
-## What procedure cards show: the published text before and after the card reader.
+## Replies per second for 200 citizens at once, against PTB's echo bot (also in make bench).
+bench-throughput: $(STAMP)
+	$(PY) -m bench.throughput
+
+## A whole catalogue and a month of dossiers sent in the chat: preview and apply times.
 bench-uploads: $(STAMP)
 	$(PY) -m bench.staff_upload
 
+## What procedure cards show: the published text before and after the card reader.
 bench-cards: $(STAMP)
 	$(PY) -m bench.card_quality
 

@@ -89,9 +89,10 @@ def build_application(
         builder = builder.base_file_url(settings.telegram_base_file_url)
     if request is not None:  # for the bot's calls; getUpdates keeps its own connection
         builder = builder.request(request)
-    builder = builder.concurrent_updates(
-        update_processor or ChatOrderedProcessor(settings.concurrent_updates)
-    )
+    # SQLite has one writer at a time: updates handled together would queue on its lock
+    # while holding worker threads. PostgreSQL locks rows, so chats proceed side by side.
+    concurrency = 1 if services.db.is_sqlite else settings.concurrent_updates
+    builder = builder.concurrent_updates(update_processor or ChatOrderedProcessor(concurrency))
     if rate_limit and settings.telegram_max_rate > 0:
         limiter = AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3)
         builder = builder.rate_limiter(limiter)

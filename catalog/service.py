@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +37,7 @@ from foundation.database import Database
 from foundation.text import fold, nfc
 
 log = logging.getLogger(__name__)
+ANSWER_CACHE = 4096  # distinct questions remembered per catalogue version
 
 
 class UnknownProcedure(LookupError):
@@ -59,6 +60,10 @@ class CatalogService:
         self.db = db
         self.refresh_seconds = refresh_seconds
         self._index: SearchIndex | None = None
+        # Citizens ask the same things in the same words ("làm lại căn cước"): answers
+        # are kept per index (an index never changes; a new one starts an empty cache).
+        self._answers: OrderedDict[tuple[str, int], Answer] = OrderedDict()
+        self._answers_lock = threading.Lock()
         self._version = -1
         self._checked_at = 0.0
         self._lock = threading.Lock()
@@ -121,6 +126,7 @@ class CatalogService:
                 version = repository.get_state(session=session).version
                 if self._index is None or version != self._version:
                     self._index = self._build(session)
+                    self._answers = OrderedDict()
                     self._version = version
             self._checked_at = now
             return self._index
@@ -149,7 +155,19 @@ class CatalogService:
 
     def answer(self, text: str, limit: int = 5) -> Answer:
         """What the chat answers to a citizen's text: a card, a choice, a list or not found."""
-        return Answerer(self.index()).answer(text, limit)
+        index = self.index()
+        answers, key = self._answers, (text, limit)
+        with self._answers_lock:
+            if (cached := answers.get(key)) is not None:
+                answers.move_to_end(key)
+                return cached
+        answer = Answerer(index).answer(text, limit)
+        with self._answers_lock:
+            if index is self._index:  # not rebuilt meanwhile by another thread
+                answers[key] = answer
+                if len(answers) > ANSWER_CACHE:
+                    answers.popitem(last=False)
+        return answer
 
     def get(self, code: str) -> Procedure | None:
         """One procedure with everything a card shows."""

@@ -111,11 +111,19 @@ class DossierService:
         self.window = window
         self.budget = budget
         self.max_failures_per_dossier = max_failures_per_dossier
+        self._published = False
 
     def available(self) -> bool:
-        """Whether statuses have been published, so the bot may offer dossier lookup."""
+        """Whether statuses have been published, so the bot may offer dossier lookup.
+
+        Once they are, they stay (dossiers are kept for the figures): asked on every card,
+        the answer is remembered after the first yes.
+        """
+        if self._published:
+            return True
         with self.db.session() as session:
-            return repository.any_dossier(session=session)
+            self._published = repository.any_dossier(session=session)
+        return self._published
 
     def looks_like_code(self, text: str) -> bool:
         """Whether a chat message is a receipt code rather than a question."""

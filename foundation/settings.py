@@ -177,7 +177,7 @@ class Settings(BaseSettings):
 
         Telegram sends the secret with every update; a request without it is refused.
         """
-        if self.webhook_url is None:
+        if not self.webhook_url:
             return
         if not self.webhook_url.startswith("https://") and self.environment != "development":
             raise ConfigError("WEBHOOK_URL must start with https:// (Telegram only calls https)")

@@ -84,8 +84,10 @@ class UserService:
             user = repository.get_or_create_user(
                 session=session, user_id=user_id, language=self.default_language
             )
-            user.state = state
-            user.state_data = json.dumps(data, ensure_ascii=False) if data else None
+            encoded = json.dumps(data, ensure_ascii=False) if data else None
+            if (user.state, user.state_data) == (state, encoded):
+                return  # most questions leave nothing pending, as before: no write
+            user.state, user.state_data = state, encoded
             repository.save_user(session=session, user=user)
 
     def remember(self, user_id: int, conversation: Conversation | None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -29,6 +31,10 @@ from checklist.telegram import callbacks as checklist_callbacks
 from foundation.clock import vietnam_today
 from foundation.text import fold
 from messages import Messages
+
+CARD_CACHE = 512  # rendered cards kept (per language, procedure version and day)
+_CARDS: OrderedDict[tuple[object, ...], str] = OrderedDict()
+_CARDS_LOCK = threading.Lock()
 
 FACET_PAGE = 10
 MEMBER_PAGE = 10
@@ -97,6 +103,27 @@ class CatalogViews:
         )
         return Reply(text, buttons)
 
+    def _card_text(self, lang: str, procedure: Procedure, levels: list[str]) -> str:
+        """The card's text, kept while the procedure and the day stay the same.
+
+        The most asked procedures are shown again and again, and rendering a card costs
+        more than the rest of an answer (its reading is cached by `read_card`).
+        """
+        today = vietnam_today()
+        key = (lang, procedure.code, procedure.updated_at, today, tuple(levels))
+        with _CARDS_LOCK:
+            if (cached := _CARDS.get(key)) is not None:
+                _CARDS.move_to_end(key)
+                return cached
+        facts = read_card(procedure, today)
+        text = self.m.render(lang, "procedure_card", p=procedure, f=facts, variants=levels)
+        if procedure.updated_at is not None:
+            with _CARDS_LOCK:
+                _CARDS[key] = text
+                if len(_CARDS) > CARD_CACHE:
+                    _CARDS.popitem(last=False)
+        return text
+
     def procedure_card(
         self,
         lang: str,
@@ -117,7 +144,7 @@ class CatalogViews:
         """
         levels = [", ".join(v.levels) for v in variants if v.levels]
         facts = read_card(procedure, vietnam_today())
-        text = self.m.render(lang, "procedure_card", p=procedure, f=facts, variants=levels)
+        text = self._card_text(lang, procedure, levels)
         label = self.m.label
         shown = [s for s in SECTIONS if s != "result" or facts.result is not None]
         section_buttons = [

@@ -41,8 +41,8 @@ async def test_1_id_card_without_diacritics_to_documents(bot: BotHarness) -> Non
         "📤 Chia sẻ thủ tục này",
         "🏠 Menu chính",
     ]
-    # An answer computed in milliseconds spends no message on "typing…" (issue 16).
-    assert bot.api.chat_actions == []
+    # At most one "typing…", and only when the answer was slow (tests/unit/test_sender.py).
+    assert len(bot.api.chat_actions) <= 1
     documents = (await citizen.press("📄 Hồ sơ cần chuẩn bị"))[0]
     assert documents.edited and documents.message_id == card.message_id
     doc_lines = documents.plain.splitlines()
