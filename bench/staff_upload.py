@@ -23,7 +23,7 @@ from bench.dossier_import import write_export
 from catalog.service import CatalogService
 from foundation.database import Database, upgrade
 from foundation.settings import Settings
-from tthc.services import build_services
+from tthc.services import Services, build_services
 
 T = TypeVar("T")
 
@@ -33,6 +33,18 @@ def _timed(label: str, work: Callable[[], T]) -> T:
     result = work()
     print(f"{label:34s} {time.perf_counter() - started:7.2f} s")
     return result
+
+
+def _send_and_apply(services: Services, label: str, filename: str, content: bytes) -> None:
+    """A file as a staff member sends it, then the press on ✅ Áp dụng."""
+    upload = _timed(
+        f"{label}: preview",
+        lambda: services.uploads.receive(user_id=1, filename=filename, content=content),
+    )
+    outcome = _timed(
+        f"{label}: apply", lambda: services.uploads.apply(upload.id, user_id=1, actor="bench")
+    )
+    print(f"{'':34s} {outcome.summary}")
 
 
 def main(rows: int = 20_000) -> None:
@@ -46,26 +58,12 @@ def main(rows: int = 20_000) -> None:
         records[0] = {**records[0], "fees": "Lệ phí: 10.000 đồng (mức mới)"}
         catalogue = json.dumps(records, ensure_ascii=False).encode()
         print(f"catalogue: {len(records)} procedures, {len(catalogue) / 2**20:.1f} MB as JSON")
-        upload = _timed(
-            "catalogue: preview",
-            lambda: services.uploads.receive(user_id=1, filename="dm.json", content=catalogue),
-        )
-        _timed(
-            "catalogue: apply (1 changed)",
-            lambda: services.uploads.apply(upload.id, user_id=1, actor="bench"),
-        )
+        _send_and_apply(services, "catalogue", "dm.json", catalogue)
         export = Path(folder) / "mot-cua.csv"
         write_export(export, rows)
         content = export.read_bytes()
         print(f"dossiers: {rows} rows, {len(content) / 2**20:.1f} MB as CSV")
-        upload = _timed(
-            "dossiers: preview",
-            lambda: services.uploads.receive(user_id=1, filename="mot-cua.csv", content=content),
-        )
-        _timed(
-            "dossiers: apply (all new)",
-            lambda: services.uploads.apply(upload.id, user_id=1, actor="bench"),
-        )
+        _send_and_apply(services, "dossiers", "mot-cua.csv", content)
         services.close()
 
 

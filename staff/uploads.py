@@ -9,6 +9,7 @@ difference and decides again.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from foundation.spreadsheet import Problem
 from staff import repository
 from staff.models import PendingUpload
 
+log = logging.getLogger(__name__)
 TTL = timedelta(minutes=30)
 SAMPLE = 5  # procedures named in a preview, per kind of change
 CATALOG_ONLY = (".json", ".json.gz")
@@ -219,6 +221,7 @@ class UploadService:
         except DossierFileError:
             return Kind.CATALOG
         except Exception as exc:  # openpyxl and csv raise many kinds for a broken file
+            log.warning("file %s unreadable", path.name, exc_info=True)
             raise UploadRejected("unreadable", str(exc)) from None
         return Kind.DOSSIERS
 
@@ -267,6 +270,7 @@ def _parse_catalog(path: Path) -> ParsedFile:
     except CatalogFileError as exc:
         raise UploadRejected("unreadable", str(exc)) from None
     except Exception as exc:  # a broken workbook: zip, XML and csv errors alike
+        log.warning("catalogue file %s unreadable", path.name, exc_info=True)
         raise UploadRejected("unreadable", str(exc)) from None
     if parsed.problems:
         raise UploadRejected("problems", problems=parsed.problems[:20], count=len(parsed.problems))

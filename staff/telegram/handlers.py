@@ -17,6 +17,7 @@ from bot.replies import Reply
 from bot.sender import send, stored, typing_if_slow
 from catalog.service import UnknownProcedure
 from dossiers.models import OutboxMessage
+from foundation.inputs import ascii_int
 from staff.telegram import callbacks
 from staff.telegram.views import StaffViews
 from staff.uploads import Decision, UploadRejected, accepts
@@ -117,9 +118,7 @@ async def upload_button(update: Update, context: BotContext, user: UserView) -> 
 @requires(Role.STAFF)
 async def inbox_command(update: Update, context: BotContext, user: UserView) -> None:
     """`/chuatraloi [page]`: the questions citizens asked that found nothing."""
-    args = arguments(context)
-    page = int(args[0]) - 1 if args and args[0].isdigit() else 0
-    inbox = await context.call(context.services.inbox.page, page)
+    inbox = await context.call(context.services.inbox.page, _page(context))
     await send(update, context, views(context).inbox(user.language, inbox))
 
 
@@ -224,9 +223,7 @@ async def _map(
 @requires(Role.STAFF)
 async def audit_command(update: Update, context: BotContext, user: UserView) -> None:
     """`/nhatky [page]`: the latest changes, newest first."""
-    args = arguments(context)
-    page = int(args[0]) - 1 if args and args[0].isdigit() else 0
-    journal = await context.call(context.services.audit.page, page)
+    journal = await context.call(context.services.audit.page, _page(context))
     await send(update, context, views(context).audit(user.language, journal))
 
 
@@ -238,6 +235,13 @@ async def audit_button(update: Update, context: BotContext, user: UserView) -> N
     journal = await context.call(context.services.audit.page, page)
     reply = views(context).audit(user.language, journal)
     await send(update, context, Reply(reply.text, reply.buttons, edit=True))
+
+
+def _page(context: BotContext) -> int:
+    """The page a command asks for (`/nhatky 2`), counted from 0; the first by default."""
+    args = arguments(context)
+    number = ascii_int(args[0], low=1, high=100_000) if args else None
+    return (number or 1) - 1
 
 
 # -- the citizen's follow-up -------------------------------------------------------------

@@ -125,16 +125,58 @@ async def cluster(
     await proxy.stop()
 
 
+_ids = itertools.count(1)
+
+
 def _message(user_id: int, text: str) -> dict[str, Any]:
-    return {
+    message: dict[str, Any] = {
         "message": {
-            "message_id": user_id * 10 + len(text),
+            "message_id": next(_ids),
             "date": int(time.time()),
             "chat": {"id": user_id, "type": "private"},
             "from": {"id": user_id, "is_bot": False, "first_name": "Lan", "language_code": "vi"},
             "text": text,
         }
     }
+    if text.startswith("/"):
+        message["message"]["entities"] = [
+            {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+        ]
+    return message
+
+
+def _press(api: Any, user_id: int, message: Any, caption: str) -> dict[str, Any]:
+    return {
+        "callback_query": {
+            "id": f"cq{next(_ids)}",
+            "from": {"id": user_id, "is_bot": False, "first_name": "Lan"},
+            "chat_instance": "ci",
+            "data": message.button(caption)["callback_data"],
+            "message": api._message_dict(message),
+        }
+    }
+
+
+async def test_a_conversation_continues_on_whichever_instance_gets_the_next_update(
+    server: FakeServer, cluster: tuple[Proxy, list[Instance]]
+) -> None:
+    proxy, _ = cluster
+    api, citizen = server.api, 6300
+
+    def last() -> Any:
+        return [m for m in api.sent if m.chat_id == citizen][-1]
+
+    steps = [await api.post_update(_message(citizen, "/danhgia"))]
+    assert last().plain.startswith("⭐ Bạn hài lòng thế nào với dịch vụ hành chính công?")
+    steps.append(await api.post_update(_press(api, citizen, last(), "🙂 Hài lòng")))
+    steps.append(await api.post_update(_press(api, citizen, last(), "✍️ Thêm nhận xét")))
+    steps.append(await api.post_update(_message(citizen, "Cán bộ hướng dẫn tận tình")))
+    assert "Nhận xét: Cán bộ hướng dẫn tận tình" in last().plain
+    steps.append(await api.post_update(_press(api, citizen, last(), "✅ Gửi đánh giá")))
+    assert last().plain.startswith("🙏 Cảm ơn bạn đã đánh giá")
+    served = dict(proxy.served)
+    backends = [served[step] for step in steps]
+    assert all(a != b for a, b in itertools.pairwise(backends))  # every step switched instance
 
 
 async def test_two_instances_answer_every_update_once_and_survive_losing_one(
