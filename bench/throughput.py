@@ -31,6 +31,7 @@ from catalog.service import CatalogService
 from foundation.database import Database, upgrade
 from foundation.settings import Settings
 from tests.harness import TOKEN, FakeServer
+from tests.pg import PostgresServer, find_pg_bin
 from tthc.services import build_services
 
 QUERIES = (
@@ -120,6 +121,15 @@ async def measure(port: int, application: Any, questions: list[str]) -> float:
     return len(questions) / elapsed
 
 
+async def _tthc(port: int, settings: Settings, questions: list[str]) -> float:
+    services = build_services(settings)
+    services.catalog.index()  # a running instance has its index loaded
+    try:
+        return await measure(port, build_application(services, token=TOKEN), questions)
+    finally:
+        services.close()
+
+
 def different_questions(n: int) -> list[str]:
     """`n` questions citizens wrote, none twice (the evaluation set's in-scope lines)."""
     lines = EVAL.read_text(encoding="utf-8").splitlines()
@@ -162,20 +172,31 @@ async def run(citizens: int) -> None:
                 telegram_max_rate=30 if limited else 0,
                 catalog_refresh_seconds=15,
             )
-            services = build_services(settings)
-            services.catalog.index()  # a running instance has its index loaded
-            results[name] = await measure(port, build_application(services, token=TOKEN), questions)
-            services.close()
+            results[name] = await _tthc(port, settings, questions)
+        bindir = find_pg_bin()
+        if bindir is not None:  # the production shape: PostgreSQL, updates side by side
+            pg = PostgresServer(bindir)
+            pg.start()
+            try:
+                upgrade(pg.url())
+                CatalogService(Database(pg.url())).ensure_seeded()
+                settings = settings.model_copy(update={"database_url": pg.url()})
+                results["postgres"] = await _tthc(port, settings, repeated)
+            finally:
+                pg.stop()
     fake.terminate()
     print(f"{citizens} citizens, one search each, sent at once (replies per second)")
     for name, label in (("limited", "TELEGRAM_MAX_RATE=30"), ("unlimited", "TELEGRAM_MAX_RATE=0 ")):
         bot, plain = results[name], results[f"echo-{name}"]
         print(f"{label}  tthc-bot {bot:7.1f}/s  echo bot {plain:7.1f}/s  ratio {bot / plain:4.0%}")
-    bot, plain = results["different"], results["echo-unlimited"]
-    print(
-        f"TELEGRAM_MAX_RATE=0, {citizens} different questions: tthc-bot {bot:7.1f}/s  "
-        f"ratio {bot / plain:4.0%}"
-    )
+    plain = results["echo-unlimited"]
+    for name, label in (
+        ("different", f"{citizens} different questions"),
+        ("postgres", "PostgreSQL"),
+    ):
+        if name in results:
+            bot = results[name]
+            print(f"TELEGRAM_MAX_RATE=0, {label}: tthc-bot {bot:7.1f}/s  ratio {bot / plain:4.0%}")
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -49,7 +50,7 @@ from foundation.clock import VIETNAM, utcnow
 from messages import Messages
 from privacy.retention import purge
 from reports.telegram.handlers import weekly_digest
-from tthc.services import Services
+from tthc.services import Services, worker_threads
 
 log = logging.getLogger(__name__)
 
@@ -206,8 +207,12 @@ def command_menu(messages: Messages, lang: str) -> list[BotCommand]:
 
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Publish the command menu in both languages (best effort: the bot works without it)."""
-    messages: Messages = application.bot_data["services"].messages
+    """Size the worker threads; publish the command menu (best effort: the bot works without)."""
+    services: Services = application.bot_data["services"]
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(worker_threads(services.settings), thread_name_prefix="tthc")
+    )
+    messages = services.messages
     try:
         for lang in ("vi", "en"):
             await application.bot.set_my_commands(

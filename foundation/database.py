@@ -43,8 +43,12 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def create_db_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine with the connection settings this application relies on."""
+def create_db_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
+    """Create an engine with the connection settings this application relies on.
+
+    `pool_size`: connections kept for PostgreSQL; the bot asks for one per update it
+    handles at once (and its worker threads), so a unit of work never waits for one.
+    """
     url = normalise_url(url)
     if url.startswith("sqlite"):
         database = make_url(url).database
@@ -61,7 +65,7 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
         url,
         echo=echo,
         pool_pre_ping=True,
-        pool_size=5,
+        pool_size=pool_size,
         max_overflow=5,
         connect_args={"connect_timeout": 5},
     )
@@ -171,9 +175,9 @@ def _translated(session: Session) -> Iterator[None]:
 class Database:
     """Owns the engine; hands out units of work and short transactions."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 5) -> None:
         self.url = url
-        self.engine = create_db_engine(url, echo=echo)
+        self.engine = create_db_engine(url, echo=echo, pool_size=pool_size)
 
     @property
     def is_sqlite(self) -> bool:

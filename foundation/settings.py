@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     listen: str = "0.0.0.0"
     port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port (tests)
-    concurrent_updates: int = Field(default=32, ge=1, le=512)
+    concurrent_updates: int = Field(default=8, ge=1, le=512)
     database_url: str = DEFAULT_SQLITE_URL
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     # Group chats where staff commands are allowed (a centre's staff group); everywhere

@@ -60,9 +60,18 @@ def dossier_reader(settings: Settings, extra_columns: dict[str, str] | None = No
     )
 
 
+def worker_threads(settings: Settings) -> int:
+    """Threads (and database connections) for blocking work: one per update at once, plus jobs.
+
+    Fewer would let updates that hold a connection wait for a thread that is itself
+    waiting for a connection (32 updates on 6 threads and 10 connections: 0.4 replies/s).
+    """
+    return settings.concurrent_updates + 4
+
+
 def build_services(settings: Settings, *, db: Database | None = None) -> Services:
     """Wire the services for one process; nothing here talks to Telegram."""
-    database = db or Database(settings.database_url)
+    database = db or Database(settings.database_url, pool_size=worker_threads(settings))
     dossiers = DossierService(
         database,
         key=settings.secret_key.get_secret_value().encode(),

@@ -76,7 +76,7 @@ async def test_run_serves_the_webhook_and_keeps_it_registered_at_stop(
         assert api.webhook == {
             "url": f"http://127.0.0.1:{port}/tg-hook",
             "secret_token": SECRET,
-            "max_connections": 32,
+            "max_connections": 8,
         }
         await api.post_update(
             {

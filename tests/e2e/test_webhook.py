@@ -7,6 +7,7 @@ acknowledges an update only after handling it, so stopping one loses nothing.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from collections.abc import AsyncIterator
@@ -99,6 +100,7 @@ async def _instance(server: FakeServer, url: str, proxy_port: int) -> Instance:
         listen="127.0.0.1",
         port=0,
         catalog_refresh_seconds=0,
+        concurrent_updates=32,  # more than the default, to press on threads and connections
     )
     settings.require_webhook()
     services = build_services(settings)
@@ -231,3 +233,17 @@ async def test_two_instances_answer_every_update_once_and_survive_losing_one(
             health = await response.json()
             assert response.status == 200 and health["ok"] and health["procedures"] == 2834
     assert not [m for m in api.sent if m.chat_id == 6200]
+
+
+async def test_many_citizens_at_once_are_all_answered(
+    server: FakeServer, cluster: tuple[Proxy, list[Instance]]
+) -> None:
+    """60 updates in flight together on two instances handling 32 each: every one gets
+    its card (each update holds a connection and a worker thread; too few of either and
+    they wait for each other until the pool gives up)."""
+    api = server.api
+    citizens = range(6400, 6460)
+    await asyncio.gather(*(api.post_update(_message(u, "dang ky khai sinh")) for u in citizens))
+    for user_id in citizens:
+        replies = [m for m in api.sent if m.chat_id == user_id]
+        assert len(replies) == 1 and replies[0].plain.startswith("📋 "), replies
