@@ -129,15 +129,26 @@ async def start_webhook(application: BotApplication, settings: Settings) -> Webh
     return WebhookServer(application, runner, port)
 
 
+class WebhookStartFailed(Exception):
+    """The webhook could not be served: Telegram unreachable, the port taken."""
+
+
 def run_webhook(application: BotApplication, settings: Settings) -> None:
-    """Serve the webhook until SIGINT/SIGTERM."""
+    """Serve the webhook until SIGINT/SIGTERM; raises WebhookStartFailed."""
 
     async def serve() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        server = await start_webhook(application, settings)
+        try:
+            server = await start_webhook(application, settings)
+        except TelegramError as exc:
+            raise WebhookStartFailed(f"Telegram did not answer: {exc}") from exc
+        except OSError as exc:
+            raise WebhookStartFailed(
+                f"cannot serve on {settings.listen}:{settings.port}: {exc}"
+            ) from exc
         await stop.wait()
         log.info("stopping: finishing the updates in hand; the webhook stays registered")
         await server.stop()

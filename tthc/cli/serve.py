@@ -16,6 +16,7 @@ from bot.console import ConsoleChat
 from bot.web import (
     HEALTH_TIMEOUT,
     WebhookQueryFailed,
+    WebhookStartFailed,
     check_health,
     run_webhook,
     webhook_status,
@@ -41,7 +42,10 @@ def run() -> None:
     with open_services(config, seed=True) as services:
         application = build_application(services, token=token)
         if config.webhook_url:
-            run_webhook(application, config)
+            try:
+                run_webhook(application, config)
+            except WebhookStartFailed as exc:
+                raise CliError(str(exc)) from None
         else:
             run_polling(application)
 
