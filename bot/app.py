@@ -43,6 +43,7 @@ from bot import common, menu
 from bot.context import BotApplication, BotContext
 from bot.dispatch import Dispatcher, Routes
 from bot.ordering import ChatOrderedProcessor
+from bot.turns import Turns
 from bot.views import Views
 from dossiers.telegram.notifier import deliver_outbox
 from foundation.claims import claim_once
@@ -90,16 +91,17 @@ def build_application(
         builder = builder.base_file_url(settings.telegram_base_file_url)
     if request is not None:  # for the bot's calls; getUpdates keeps its own connection
         builder = builder.request(request)
-    # SQLite has one writer at a time: updates handled together would queue on its lock
-    # while holding worker threads. PostgreSQL locks rows, so chats proceed side by side.
-    concurrency = 1 if services.db.is_sqlite else settings.concurrent_updates
-    builder = builder.concurrent_updates(update_processor or ChatOrderedProcessor(concurrency))
+    # On SQLite, updates take turns at the database and overlap on the network (bot.turns).
+    builder = builder.concurrent_updates(
+        update_processor or ChatOrderedProcessor(settings.concurrent_updates)
+    )
     if rate_limit and settings.telegram_max_rate > 0:
         limiter = AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3)
         builder = builder.rate_limiter(limiter)
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
     application.bot_data["views"] = Views(services.messages)
+    application.bot_data["turns"] = Turns(exclusive=services.db.is_sqlite)
     add_handlers(application)
     _schedule_jobs(application, services)
     return application
@@ -153,13 +155,15 @@ def _atomic(callback: Callback) -> Callback:
     async def run(*args: Any) -> Any:
         context: BotContext = args[-1]
         work = context.services.db.unit_of_work()
-        with work.current():
-            try:
-                result = await callback(*args)
-            except BaseException:
-                await asyncio.to_thread(work.finish, failed=True)
-                raise
-            await asyncio.to_thread(work.finish)
+        turns: Turns = context.application.bot_data["turns"]
+        async with turns.turn():
+            with work.current():
+                try:
+                    result = await callback(*args)
+                except BaseException:
+                    await asyncio.to_thread(work.finish, failed=True)
+                    raise
+                await asyncio.to_thread(work.finish)
         return result
 
     return run

@@ -14,6 +14,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.context import BotContext
 from bot.replies import Reply
 from bot.split import split_html
+from bot.turns import outside_turn
 from foundation.database import current_unit_of_work
 
 log = logging.getLogger(__name__)
@@ -71,8 +72,16 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 async def send(update: Update, context: BotContext, reply: Reply) -> None:
-    """Send (or, for `edit` replies to a button, edit) a reply, split under Telegram's limit."""
+    """Send (or, for `edit` replies to a button, edit) a reply, split under Telegram's limit.
+
+    What was done is committed first; other updates may use the database meanwhile.
+    """
     await stored()
+    async with outside_turn():
+        await _deliver(update, context, reply)
+
+
+async def _deliver(update: Update, context: BotContext, reply: Reply) -> None:
     query = update.callback_query
     if query is not None:
         await query.answer(reply.notice)
@@ -101,7 +110,8 @@ async def send(update: Update, context: BotContext, reply: Reply) -> None:
 async def send_to(bot: Bot, chat_id: int, reply: Reply) -> None:
     """Send a reply to a chat outside any update (notifications, answers, reports)."""
     await stored()
-    await _send_parts(bot, chat_id, split_html(reply.text), keyboard(reply))
+    async with outside_turn():
+        await _send_parts(bot, chat_id, split_html(reply.text), keyboard(reply))
 
 
 async def _send_parts(

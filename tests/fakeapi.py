@@ -126,6 +126,10 @@ class FakeTelegram:
         # Calls of a method that succeed but answer only after this many seconds (once each):
         # what a client sees when Telegram accepted a message and the reply got lost.
         self.slow: dict[str, list[float]] = {}
+        # Seconds every call but getUpdates takes, as over a real network (benchmarks).
+        self.latency = 0.0
+        self.in_flight = 0  # calls being answered now, and the most there ever were
+        self.max_in_flight = 0
         self.confirmed_offset = 0
         self.files: dict[str, bytes] = {}
         self.activity = asyncio.Event()
@@ -201,7 +205,13 @@ class FakeTelegram:
                 {"ok": False, "error_code": 404, "description": "Not Found: method not found"},
                 status=404,
             )
+        counted = method != "getUpdates"  # a long poll is always waiting
+        if counted:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
+            if self.latency and counted:
+                await asyncio.sleep(self.latency)
             result = await handler(params)
             if self.slow.get(method):
                 await asyncio.sleep(self.slow[method].pop(0))
@@ -211,6 +221,9 @@ class FakeTelegram:
                 {"ok": False, "error_code": exc.code, "description": exc.description},
                 status=exc.code,
             )
+        finally:
+            if counted:
+                self.in_flight -= 1
         self.activity.set()
         return web.json_response({"ok": True, "result": result})
 

@@ -15,6 +15,7 @@ from bot.common import actor_of, arguments, remember, reply_text
 from bot.context import BotContext
 from bot.replies import Reply
 from bot.sender import send, stored, typing_if_slow
+from bot.turns import outside_turn
 from catalog.service import UnknownProcedure
 from dossiers.models import OutboxMessage
 from foundation.inputs import ascii_int
@@ -54,7 +55,7 @@ async def on_upload(update: Update, context: BotContext, user: UserView) -> bool
         )
         return True
     try:
-        async with typing_if_slow(update, context):
+        async with typing_if_slow(update, context), outside_turn():
             file = await context.bot.get_file(document.file_id)
             content = bytes(await file.download_as_bytearray())
     except TelegramError as exc:

@@ -247,3 +247,29 @@ async def test_many_citizens_at_once_are_all_answered(
     for user_id in citizens:
         replies = [m for m in api.sent if m.chat_id == user_id]
         assert len(replies) == 1 and replies[0].plain.startswith("📋 "), replies
+
+
+async def test_on_sqlite_updates_take_turns_at_the_database_and_overlap_on_the_network(
+    server: FakeServer, sqlite_templates: dict[str, Path], tmp_path: Path
+) -> None:
+    """One instance on SQLite, 60 updates in flight, 20 ms per call to Telegram: every
+    update gets its card (no "busy" from a locked database), and replies overlap (several
+    calls to Telegram were waiting at the same moment)."""
+    url = _fresh_db("sqlite", True, sqlite_templates, None, tmp_path)
+    proxy = Proxy([])
+    await proxy.start()
+    instance = await _instance(server, url, proxy.port)
+    proxy.backends[:] = [instance.url]
+    api = server.api
+    api.latency = 0.02
+    try:
+        citizens = range(6500, 6560)
+        await asyncio.gather(*(api.post_update(_message(u, "lam lai can cuoc")) for u in citizens))
+    finally:
+        api.latency = 0.0
+        await instance.stop()
+        await proxy.stop()
+    for user_id in citizens:
+        replies = [m for m in api.sent if m.chat_id == user_id]
+        assert len(replies) == 1 and replies[0].plain.startswith("📋 Cấp lại thẻ căn cước")
+    assert api.max_in_flight > 1
