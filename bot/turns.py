@@ -16,6 +16,8 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from foundation.database import current_unit_of_work
+
 
 @dataclass
 class _Held:
@@ -55,12 +57,16 @@ class Turns:
 async def outside_turn() -> AsyncIterator[None]:
     """Let other updates use the database while this one waits on the network.
 
-    Commit first (`bot.sender.stored`): the transaction must not stay open meanwhile.
+    What this update did so far is committed first: an open transaction would keep its
+    SQLite lock while others take their turn, and they would wait for it in vain.
     """
     state = _CURRENT.get()
     if state is None or not state.held:
         yield
         return
+    work = current_unit_of_work()
+    if work is not None and work.pending:
+        await asyncio.to_thread(work.commit)
     state.lock.release()
     state.held = False
     try:
