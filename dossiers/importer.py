@@ -112,10 +112,11 @@ def import_dossiers(
     with db.session(independent=dry_run) as session:
         conn = session.connection()
         sqlite = conn.dialect.name == "sqlite"
+        first = _first_import(conn) if sqlite else False
         for parsed in _parse(_chunks(rows), reader, sqlite=sqlite, workers=workers):
             records = _collect(parsed, seen, report)
             if report.problem_count == 0 and records:
-                _apply(conn, records, report, source=source, now=now)
+                _apply(conn, records, report, source=source, now=now, first=first)
             if progress is not None:
                 progress(report.rows, rows.fraction())
         if report.problem_count:
@@ -269,6 +270,16 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
+def _first_import(conn: Connection) -> bool:
+    """Whether the dossier table is empty, asked under SQLite's write lock (SQLite only).
+
+    A province's first import (a year of dossiers) then needs no lookup of existing
+    codes: the file's codes are unique, and nobody else can write until we commit.
+    """
+    conn.exec_driver_sql("DELETE FROM dossier WHERE 0")  # takes the write lock now
+    return not conn.exec_driver_sql("SELECT 1 FROM dossier LIMIT 1").first()
+
+
 def _apply(
     conn: Connection,
     records: list[tuple[Any, ...]],
@@ -276,17 +287,25 @@ def _apply(
     *,
     source: str,
     now: datetime,
+    first: bool = False,
 ) -> None:
-    """Write one chunk of database-ready rows: insert, update, history, notifications."""
+    """Write one chunk of database-ready rows: insert, update, history, notifications.
+
+    `first`: the table was empty when this import began (see _first_import).
+    """
     db = _Driver(conn)
     codes = tuple(r[0] for r in records)
-    existing = {
-        row[1]: row
-        for row in db.select(
-            f"SELECT id, code, {_COLUMNS} FROM dossier WHERE code IN ({db.marks(len(codes))})",
-            codes,
-        )
-    }
+    existing = (
+        {}
+        if first
+        else {
+            row[1]: row
+            for row in db.select(
+                f"SELECT id, code, {_COLUMNS} FROM dossier WHERE code IN ({db.marks(len(codes))})",
+                codes,
+            )
+        }
+    )
     stamp = db.value(now)
     new: list[tuple[Any, ...]] = []
     changed: list[tuple[Any, ...]] = []
@@ -314,17 +333,21 @@ def _apply(
                 )
             )
     if new:
+        # SQLite numbers new rows after the largest id, and we hold its write lock: the
+        # chunk's rows are those above it (a range, not thousands of code lookups).
+        before = db.select("SELECT coalesce(max(id), 0) FROM dossier", ())[0][0] if db.sqlite else 0
+        new.sort()  # by code: the unique index takes them in order, page after page
         db.many(
             f"INSERT INTO dossier (code, {_COLUMNS}, updated_at) VALUES ({db.marks(len(_STORED) + 2)})",
             new,
         )
         added = tuple(row[0] for row in new)
+        chunk_rows = f"id > {db.mark}" if db.sqlite else f"code IN ({db.marks(len(added))})"
         conn.exec_driver_sql(
             "INSERT INTO dossier_event (dossier_id, at, status, previous_status, due_at, "
             f"finished_at, returned_at, source) SELECT id, {db.mark}, status, NULL, due_at, "
-            f"finished_at, returned_at, {db.mark} FROM dossier "
-            f"WHERE code IN ({db.marks(len(added))})",
-            (stamp, source[:255], *added),
+            f"finished_at, returned_at, {db.mark} FROM dossier WHERE {chunk_rows}",
+            (stamp, source[:255], *((before,) if db.sqlite else added)),
         )
     if changed:
         assignments = ", ".join(f"{name} = {db.mark}" for name in (*_STORED, "updated_at"))
