@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-if TYPE_CHECKING:  # the container is composed above every capability (see docs/layout.md)
+if TYPE_CHECKING:  # the container is composed above every capability (see docs/architecture.md)
     from tthc.services import Services
 
 T = TypeVar("T")

@@ -71,7 +71,7 @@ class Routes:
 
 
 class Dispatcher:
-    """Routes updates by the conversation's typed state (see `bot.state`)."""
+    """Routes updates by the conversation's typed state (see `users.conversation`)."""
 
     def __init__(self, routes: Routes) -> None:
         self.routes = routes

@@ -1,4 +1,4 @@
-"""The layout keeps its promises (docs/layout.md): import arrows point one way.
+"""The layout keeps its promises (docs/architecture.md): import arrows point one way.
 
 Checked on the source with `ast`, so a violation fails here before anyone reads it:
 
