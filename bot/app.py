@@ -147,7 +147,7 @@ def add_handlers(application: BotApplication) -> None:
 def _atomic(callback: Callback) -> Callback:
     """Run a handler (or job) in one unit of work: one session, committed once at the end.
 
-    Replies commit what was done before they are sent (`bot.sender.stored`), so a reply
+    Replies commit what was done before they are sent (`bot.turns.stored`), so a reply
     never announces what is not stored; a failure rolls everything back.
     """
 

@@ -14,8 +14,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.context import BotContext
 from bot.replies import Reply
 from bot.split import split_html
-from bot.turns import outside_turn
-from foundation.database import current_unit_of_work
+from bot.turns import outside_turn, stored
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +44,6 @@ async def typing_if_slow(update: Update, context: BotContext) -> AsyncIterator[N
         yield
     finally:
         task.cancel()
-
-
-async def stored() -> None:
-    """Commit the update's unit of work, so a reply never announces what is not stored."""
-    work = current_unit_of_work()
-    if work is not None and work.pending:
-        await asyncio.to_thread(work.commit)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -5,7 +5,8 @@ and wait for the others inside SQLite's busy handler, holding worker threads; ha
 one at a time, each update's calls to Telegram (tens of milliseconds on a real network)
 would hold up everyone. So an update holds the turn while it works and lets go of it
 while it talks to Telegram: the database sees one update at a time, the network many.
-On PostgreSQL, which locks rows, there are no turns.
+On PostgreSQL, which locks rows, there are no turns. Whatever the engine, what an update
+did is committed before it talks to Telegram (`stored`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ class _Held:
 
 
 _CURRENT: ContextVar[_Held | None] = ContextVar("database_turn", default=None)
+
+
+async def stored() -> None:
+    """Commit the update's unit of work, so a reply never announces what is not stored."""
+    work = current_unit_of_work()
+    if work is not None and work.pending:
+        await asyncio.to_thread(work.commit)
 
 
 class Turns:
@@ -64,9 +72,7 @@ async def outside_turn() -> AsyncIterator[None]:
     if state is None or not state.held:
         yield
         return
-    work = current_unit_of_work()
-    if work is not None and work.pending:
-        await asyncio.to_thread(work.commit)
+    await stored()
     state.lock.release()
     state.held = False
     try:

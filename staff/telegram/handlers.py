@@ -14,8 +14,8 @@ from telegram.error import TelegramError
 from bot.common import actor_of, arguments, remember, reply_text
 from bot.context import BotContext
 from bot.replies import Reply
-from bot.sender import send, stored, typing_if_slow
-from bot.turns import outside_turn
+from bot.sender import send, typing_if_slow
+from bot.turns import outside_turn, stored
 from catalog.service import UnknownProcedure
 from dossiers.models import OutboxMessage
 from foundation.inputs import ascii_int

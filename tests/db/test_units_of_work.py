@@ -41,7 +41,7 @@ def test_a_job_claim_is_its_own_transaction(db: Database) -> None:
 
 
 def test_a_commit_midway_keeps_what_came_before(db: Database) -> None:
-    # What a reply announced was committed before it was sent (bot.sender.stored).
+    # What a reply announced was committed before it was sent (bot.turns.stored).
     users = UserService(db, "vi")
     with pytest.raises(RuntimeError), db.unit_of_work() as work:
         users.set_language(9, "en")
