@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +34,7 @@ from catalog.models import Procedure, UnansweredQuery
 from catalog.records import ParsedFile
 from catalog.search import Entry, SearchIndex
 from foundation.database import Database
+from foundation.lru import LRU
 from foundation.text import fold, nfc
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,7 @@ class CatalogService:
         self._index: SearchIndex | None = None
         # Citizens ask the same things in the same words ("làm lại căn cước"): answers
         # are kept per index (an index never changes; a new one starts an empty cache).
-        self._answers: OrderedDict[tuple[str, int], Answer] = OrderedDict()
-        self._answers_lock = threading.Lock()
+        self._answers: LRU[tuple[str, int], Answer] = LRU(ANSWER_CACHE)
         self._version = -1
         self._checked_at = 0.0
         self._lock = threading.Lock()
@@ -126,7 +126,7 @@ class CatalogService:
                 version = repository.get_state(session=session).version
                 if self._index is None or version != self._version:
                     self._index = self._build(session)
-                    self._answers = OrderedDict()
+                    self._answers = LRU(ANSWER_CACHE)
                     self._version = version
             self._checked_at = now
             return self._index
@@ -155,18 +155,12 @@ class CatalogService:
 
     def answer(self, text: str, limit: int = 5) -> Answer:
         """What the chat answers to a citizen's text: a card, a choice, a list or not found."""
-        index = self.index()
-        answers, key = self._answers, (text, limit)
-        with self._answers_lock:
-            if (cached := answers.get(key)) is not None:
-                answers.move_to_end(key)
-                return cached
+        index, answers, key = self.index(), self._answers, (text, limit)
+        if (cached := answers.get(key)) is not None:
+            return cached
         answer = Answerer(index).answer(text, limit)
-        with self._answers_lock:
-            if index is self._index:  # not rebuilt meanwhile by another thread
-                answers[key] = answer
-                if len(answers) > ANSWER_CACHE:
-                    answers.popitem(last=False)
+        if index is self._index:  # not rebuilt meanwhile by another thread
+            answers.put(key, answer)
         return answer
 
     def get(self, code: str) -> Procedure | None:

@@ -14,6 +14,7 @@ from catalog.reading.place import Place, read_place
 from catalog.reading.result import Result, read_result
 from catalog.reading.steps import Steps, read_steps
 from catalog.reading.times import Times, read_times
+from foundation.lru import LRU
 
 ERRATA_FILE = Path(__file__).resolve().parent.parent / "data" / "errata.tsv"
 
@@ -92,14 +93,12 @@ def read_card(procedure: Published, today: date) -> CardFacts:
     key = (procedure.code, updated_at, today)
     facts = _CACHE.get(key)
     if facts is None:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        facts = _CACHE[key] = _read(procedure, today)
+        facts = _read(procedure, today)
+        _CACHE.put(key, facts)
     return facts
 
 
-_CACHE: dict[tuple[Any, ...], CardFacts] = {}
-_CACHE_SIZE = 512
+_CACHE: LRU[tuple[Any, ...], CardFacts] = LRU(512)
 
 
 def _read(procedure: Published, today: date) -> CardFacts:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -29,12 +27,12 @@ from catalog.telegram import callbacks
 from catalog.telegram.callbacks import RAW_SECTIONS
 from checklist.telegram import callbacks as checklist_callbacks
 from foundation.clock import vietnam_today
+from foundation.lru import LRU
 from foundation.text import fold
 from messages import Messages
 
-CARD_CACHE = 512  # rendered cards kept (per language, procedure version and day)
-_CARDS: OrderedDict[tuple[object, ...], str] = OrderedDict()
-_CARDS_LOCK = threading.Lock()
+# Rendered cards kept, per language, procedure version and day.
+_CARDS: LRU[tuple[object, ...], str] = LRU(512)
 
 FACET_PAGE = 10
 MEMBER_PAGE = 10
@@ -111,17 +109,12 @@ class CatalogViews:
         """
         today = vietnam_today()
         key = (lang, procedure.code, procedure.updated_at, today, tuple(levels))
-        with _CARDS_LOCK:
-            if (cached := _CARDS.get(key)) is not None:
-                _CARDS.move_to_end(key)
-                return cached
+        if (cached := _CARDS.get(key)) is not None:
+            return cached
         facts = read_card(procedure, today)
         text = self.m.render(lang, "procedure_card", p=procedure, f=facts, variants=levels)
         if procedure.updated_at is not None:
-            with _CARDS_LOCK:
-                _CARDS[key] = text
-                if len(_CARDS) > CARD_CACHE:
-                    _CARDS.popitem(last=False)
+            _CARDS.put(key, text)
         return text
 
     def procedure_card(
