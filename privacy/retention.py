@@ -30,7 +30,7 @@ from complaints.models import Complaint
 from dossiers.models import Dossier, DossierAccess, LookupAttempt, OutboxMessage
 from dossiers.status import Status
 from foundation.database import Database, changed_rows, table
-from staff.models import PendingUpload
+from staff.models import KEPT_AFTER_EXPIRY, PendingUpload
 
 # The same kinds as foundation.settings's RETENTION_DAYS validator (a test checks they agree).
 DEFAULT_DAYS = {
@@ -41,7 +41,6 @@ DEFAULT_DAYS = {
     "complaints": 365,
     "outbox": 90,
 }
-UPLOAD_GRACE = timedelta(days=1)
 _ENDED = [int(s) for s in Status if s.finished or s.closed]
 
 
@@ -92,7 +91,9 @@ def purge(db: Database, days: dict[str, int], *, now: datetime, dry_run: bool = 
         "outbox": delete(outbox).where(
             or_(outbox.c.sent_at < cutoff["outbox"], outbox.c.failed_at < cutoff["outbox"])
         ),
-        "uploads": delete(PendingUpload).where(col(PendingUpload.expires_at) < now - UPLOAD_GRACE),
+        "uploads": delete(PendingUpload).where(
+            col(PendingUpload.expires_at) < now - KEPT_AFTER_EXPIRY
+        ),
     }
     counts: dict[str, int] = {}
     with db.session() as session:

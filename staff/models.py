@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from foundation.clock import utcnow
+
+# How long an expired upload is kept before it is deleted (by the next upload, or by the
+# nightly retention purge, whichever comes first): a dossier export names applicants.
+KEPT_AFTER_EXPIRY = timedelta(days=1)
 
 
 class PendingUpload(SQLModel, table=True):

@@ -28,7 +28,7 @@ from foundation.clock import utcnow
 from foundation.database import Database
 from foundation.spreadsheet import Problem
 from staff import repository
-from staff.models import PendingUpload
+from staff.models import KEPT_AFTER_EXPIRY, PendingUpload
 
 log = logging.getLogger(__name__)
 TTL = timedelta(minutes=30)
@@ -122,7 +122,7 @@ class UploadService:
                 version = None
                 preview = self._dossier_report(path, source=filename, actor="", dry_run=True)
         with self.db.session() as session:
-            repository.purge_expired(session=session, before=now - timedelta(days=1))
+            repository.purge_expired(session=session, before=now - KEPT_AFTER_EXPIRY)
             stored = repository.add(
                 session=session,
                 upload=PendingUpload(
