@@ -7,11 +7,13 @@ citizen who sends a spreadsheet is told politely that files are for staff.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import Update
 from telegram.error import TelegramError
 
 from bot.common import actor_of, arguments, remember, reply_text
+from bot.common import views as common_views
 from bot.context import BotContext
 from bot.replies import Reply
 from bot.sender import send, typing_if_slow
@@ -106,11 +108,17 @@ async def upload_button(update: Update, context: BotContext, user: UserView) -> 
     staff = views(context)
     if outcome.decision is Decision.MOVED and outcome.upload is not None:
         reply = staff.upload_preview(lang, outcome.upload, moved=True)
-        await send(update, context, Reply(reply.text, reply.buttons, edit=True))
+        await send(update, context, replace(reply, edit=True))
         return
     kind = outcome.upload.kind.value if outcome.upload else None
     template = f"upload_{outcome.decision.value}"
-    await send(update, context, staff.replaced(lang, template, kind=kind, s=outcome.summary))
+    await send(
+        update,
+        context,
+        replace(
+            common_views(context).text(lang, template, kind=kind, s=outcome.summary), edit=True
+        ),
+    )
 
 
 # -- the unanswered inbox ----------------------------------------------------------------
@@ -132,26 +140,32 @@ async def inbox_button(update: Update, context: BotContext, user: UserView) -> N
     if action == "l":
         inbox = await context.call(services.inbox.page, number)
         reply = staff.inbox(lang, inbox)
-        await send(update, context, Reply(reply.text, reply.buttons, edit=True))
+        await send(update, context, replace(reply, edit=True))
         return
     if action == "m" and code is not None:
         await _map(update, context, user, code, question_id=number)
         return
     question = await context.call(services.inbox.question, number)
     if question is None:
-        await send(update, context, staff.replaced(lang, "inbox_gone"))
+        await send(
+            update, context, replace(common_views(context).text(lang, "inbox_gone"), edit=True)
+        )
         return
     if action == "q":
         candidates = await context.call(services.inbox.candidates, question.query)
         reply = staff.question(lang, question, candidates)
-        await send(update, context, Reply(reply.text, reply.buttons, edit=True))
+        await send(update, context, replace(reply, edit=True))
     elif action == "f":
         await remember(context, user, FindingProcedure(question.id))
         await reply_text(update, context, user, "inbox_find_prompt", query=question.query)
     elif action == "x":
         done = await context.call(services.inbox.set_aside, question.id, actor=actor_of(update))
         template = "inbox_set_aside" if done else "inbox_gone"
-        await send(update, context, staff.replaced(lang, template, query=question.query))
+        await send(
+            update,
+            context,
+            replace(common_views(context).text(lang, template, query=question.query), edit=True),
+        )
 
 
 async def on_find_text(update: Update, context: BotContext, user: UserView, text: str) -> bool:
@@ -212,7 +226,11 @@ async def _map(
         await remember(context, user, None)
     staff = views(context)
     if mapped is None:
-        await send(update, context, staff.replaced(user.language, "inbox_gone"))
+        await send(
+            update,
+            context,
+            replace(common_views(context).text(user.language, "inbox_gone"), edit=True),
+        )
         return
     edit = update.callback_query is not None
     await send(update, context, staff.mapped(user.language, mapped, edit=edit))
@@ -235,7 +253,7 @@ async def audit_button(update: Update, context: BotContext, user: UserView) -> N
     page = int(update.callback_query.data.partition(":")[2])
     journal = await context.call(context.services.audit.page, page)
     reply = views(context).audit(user.language, journal)
-    await send(update, context, Reply(reply.text, reply.buttons, edit=True))
+    await send(update, context, replace(reply, edit=True))
 
 
 def _page(context: BotContext) -> int:

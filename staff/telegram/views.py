@@ -115,10 +115,6 @@ class StaffViews:
                 return label(lang, f"problem_{key}", where=place, field=column, value=value)
         return label(lang, "problem_other", where=place, field=column, value=problem.message)
 
-    def replaced(self, lang: str, template: str, **values: Any) -> Reply:
-        """What a press did, in place of the message pressed (its buttons are gone)."""
-        return Reply(self.m.render(lang, template, **values), edit=True)
-
     # -- the unanswered inbox -----------------------------------------------------------
 
     def inbox(self, lang: str, page: InboxPage) -> Reply:

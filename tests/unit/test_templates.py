@@ -250,13 +250,11 @@ def staff_replies(messages: Messages, lang: str, answerer: Any) -> list[Reply]:
             staff.upload_rejected(lang, UploadRejected(r, "detail <&>", problems, 12))
             for r in ("type", "unreadable", "problems")
         ),
-        *(
-            staff.replaced(lang, f"upload_{d.value}", kind=k.value, s=summary)
+        *(  # the handler names these templates after the decision
+            Views(messages).text(lang, f"upload_{d.value}", kind=k.value, s=summary)
             for d in (Decision.APPLIED, Decision.CANCELLED, Decision.EXPIRED, Decision.GONE)
             for k in Kind
         ),
-        staff.replaced(lang, "inbox_gone"),
-        staff.replaced(lang, "inbox_set_aside", query="q <&>"),
         staff.inbox(lang, InboxPage([question], 0, 2, 6)),
         staff.inbox(lang, InboxPage([], 0, 1, 0)),
         staff.question(lang, question, hits),
