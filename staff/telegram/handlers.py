@@ -105,20 +105,13 @@ async def upload_button(update: Update, context: BotContext, user: UserView) -> 
         except UploadRejected as rejected:
             await send(update, context, views(context).upload_rejected(lang, rejected))
             return
-    staff = views(context)
     if outcome.decision is Decision.MOVED and outcome.upload is not None:
-        reply = staff.upload_preview(lang, outcome.upload, moved=True)
-        await send(update, context, replace(reply, edit=True))
-        return
-    kind = outcome.upload.kind.value if outcome.upload else None
-    template = f"upload_{outcome.decision.value}"
-    await send(
-        update,
-        context,
-        replace(
-            common_views(context).text(lang, template, kind=kind, s=outcome.summary), edit=True
-        ),
-    )
+        reply = views(context).upload_preview(lang, outcome.upload, moved=True)
+    else:
+        kind = outcome.upload.kind.value if outcome.upload else None
+        template = f"upload_{outcome.decision.value}"
+        reply = common_views(context).text(lang, template, kind=kind, s=outcome.summary)
+    await send(update, context, replace(reply, edit=True))
 
 
 # -- the unanswered inbox ----------------------------------------------------------------
