@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bench.eval_search import Case, load_cases
-from catalog.bundled import bundled_index
-from catalog.calibration import CALIBRATION_FILE, Calibration, Model, Signals, fit
-from catalog.chitchat import chitchat
-from catalog.search import SearchIndex
+from tthc.catalog.bundled import bundled_index
+from tthc.catalog.calibration import CALIBRATION_FILE, Calibration, Model, Signals, fit
+from tthc.catalog.chitchat import chitchat
+from tthc.catalog.search import SearchIndex
 
 MAX_WRONG_CARDS = 0.015
 FOLDS = 5

@@ -10,16 +10,16 @@ import re
 import time
 from datetime import UTC, datetime
 
-from bot.console import html_to_text
-from bot.views import Views
-from catalog.bundled import bundled_catalog
-from catalog.models import Procedure
-from catalog.reading import read_card
-from catalog.reading.documents import ItemKind, classify
-from catalog.reading.fees import AMOUNT
-from catalog.reading.place import PlaceSource
-from foundation.clock import vietnam_today
-from messages import Messages
+from tthc.app.console import html_to_text
+from tthc.bot.views import Views
+from tthc.catalog.bundled import bundled_catalog
+from tthc.catalog.models import Procedure
+from tthc.catalog.reading import read_card
+from tthc.catalog.reading.documents import ItemKind, classify
+from tthc.catalog.reading.fees import AMOUNT
+from tthc.catalog.reading.place import PlaceSource
+from tthc.core.clock import vietnam_today
+from tthc.messages import Messages
 
 _AMOUNT_OR_COUNCIL = re.compile(AMOUNT.pattern + r"|Hội đồng nhân dân|HĐND", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"(?:^|:\s*)\d+(?:[.,]\d+)?\s*(?:;|$|\()")

@@ -60,10 +60,10 @@ def write_export(path: Path, rows: int, seed: int = 7) -> None:
 
 def import_once(path: Path, url: str) -> None:
     """Child process: one import, then its timing and peak memory."""
-    from dossiers.importer import import_dossiers
-    from dossiers.records import RowReader
-    from foundation.database import Database
-    from foundation.settings import Settings
+    from tthc.core.database import Database
+    from tthc.core.settings import Settings
+    from tthc.dossiers.importer import import_dossiers
+    from tthc.dossiers.records import RowReader
 
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     reader = RowReader(
@@ -116,7 +116,7 @@ def main() -> None:
         bare_insert(Path(sys.argv[2]), Path(sys.argv[3]))
         return
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 622_039
-    from foundation.database import upgrade
+    from tthc.app.migrations import upgrade
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "dossiers.csv"

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalog.answering import Answer, AnswerKind
+from tthc.catalog.answering import Answer, AnswerKind
 
 EVAL_FILE = Path(__file__).resolve().parent.parent / "tests" / "data" / "search" / "eval.tsv"
 OUT_OF_SCOPE = "out of scope"
@@ -148,7 +148,7 @@ def table(report: Report) -> str:
 
 
 def main() -> None:
-    from catalog.bundled import bundled_answerer
+    from tthc.catalog.bundled import bundled_answerer
 
     answerer = bundled_answerer()
     cases = load_cases()

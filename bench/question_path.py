@@ -18,10 +18,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from bot.console import ConsoleChat
-from foundation.database import upgrade
-from foundation.settings import Settings
-from tthc.services import build_services
+from tthc.app.console import ConsoleChat
+from tthc.app.migrations import upgrade
+from tthc.app.services import build_services
+from tthc.core.settings import Settings
 
 SOURCE = Path(__file__).resolve().parents[1]
 

@@ -12,17 +12,18 @@ import time
 import tracemalloc
 
 from bench.eval_search import evaluate, load_cases, table
-from catalog.answering import Answerer
-from catalog.bundled import (
+from tthc.app.migrations import upgrade
+from tthc.catalog.answering import Answerer
+from tthc.catalog.bundled import (
     bundled_catalog,
     bundled_index,
     bundled_intents,
     bundled_phrasing,
     bundled_synonyms,
 )
-from catalog.search import Entry, SearchIndex
-from catalog.service import CatalogService
-from foundation.database import Database, upgrade
+from tthc.catalog.search import Entry, SearchIndex
+from tthc.catalog.service import CatalogService
+from tthc.core.database import Database
 
 
 def entries(scale: int = 1) -> list[Entry]:

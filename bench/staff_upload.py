@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from bench.dossier_import import write_export
-from catalog.service import CatalogService
-from foundation.database import Database, upgrade
-from foundation.settings import Settings
-from tthc.services import Services, build_services
+from tthc.app.migrations import upgrade
+from tthc.app.services import Services, build_services
+from tthc.catalog.service import CatalogService
+from tthc.core.database import Database
+from tthc.core.settings import Settings
 
 T = TypeVar("T")
 

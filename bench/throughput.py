@@ -26,13 +26,14 @@ from aiohttp import ClientSession, web
 from telegram import Update
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.app import build_application
-from catalog.service import CatalogService
-from foundation.database import Database, upgrade
-from foundation.settings import Settings
 from tests.harness import TOKEN, FakeServer
 from tests.pg import PostgresServer, find_pg_bin
-from tthc.services import build_services
+from tthc.app.application import build_application
+from tthc.app.migrations import upgrade
+from tthc.app.services import build_services
+from tthc.catalog.service import CatalogService
+from tthc.core.database import Database
+from tthc.core.settings import Settings
 
 QUERIES = (
     "lam lai can cuoc", "đăng ký khai sinh", "đổi bằng lái xe", "xin giấy phép xây dựng",

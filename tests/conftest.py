@@ -11,10 +11,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from catalog.service import CatalogService
-from foundation.database import Database, upgrade
 from tests.harness import BotHarness, FakeServer
 from tests.pg import PostgresServer, find_pg_bin
+from tthc.app.migrations import upgrade
+from tthc.catalog.service import CatalogService
+from tthc.core.database import Database
 
 _counter = itertools.count()
 

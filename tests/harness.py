@@ -13,10 +13,10 @@ from telegram import Update
 from telegram.ext import SimpleUpdateProcessor
 from telegram.request import HTTPXRequest
 
-from bot.app import build_application
-from foundation.settings import Settings
 from tests.fakeapi import FakeTelegram, SentMessage
-from tthc.services import Services, build_services
+from tthc.app.application import build_application
+from tthc.app.services import Services, build_services
+from tthc.core.settings import Settings
 
 TOKEN = "123456:TEST-TOKEN"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from foundation.settings import get_settings
 from tthc.cli import main
+from tthc.core.settings import get_settings
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from foundation.settings import get_settings
 from tthc.cli import main
+from tthc.core.settings import get_settings
 
 CODE = "000.00.20.H56-240527-0001"
 

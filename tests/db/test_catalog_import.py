@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from audit.models import AuditEntry
-from catalog import repository
-from catalog.bundled import CATALOG_FILE
-from catalog.exporter import procedure_to_record, write_catalog
-from catalog.importer import apply_import, compute_diff
-from catalog.records import CatalogFileError, read_catalog_file
-from foundation.database import Database
+from tthc.audit.models import AuditEntry
+from tthc.catalog import repository
+from tthc.catalog.bundled import CATALOG_FILE
+from tthc.catalog.exporter import procedure_to_record, write_catalog
+from tthc.catalog.importer import apply_import, compute_diff
+from tthc.catalog.records import CatalogFileError, read_catalog_file
+from tthc.core.database import Database
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 

@@ -9,13 +9,13 @@ import pytest
 from openpyxl import Workbook
 from sqlmodel import select
 
-from dossiers.importer import DossierImportRejected, import_dossiers
-from dossiers.models import Dossier, DossierEvent
-from dossiers.records import DossierFileError, RowReader
-from dossiers.status import Status
-from foundation.clock import VIETNAM
-from foundation.database import Database
-from foundation.settings import Settings
+from tthc.core.clock import VIETNAM
+from tthc.core.database import Database
+from tthc.core.settings import Settings
+from tthc.dossiers.importer import DossierImportRejected, import_dossiers
+from tthc.dossiers.models import Dossier, DossierEvent
+from tthc.dossiers.records import DossierFileError, RowReader
+from tthc.dossiers.status import Status
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "dossiers-sample.csv"
 SETTINGS = Settings(_env_file=None)  # type: ignore[call-arg]
@@ -120,7 +120,7 @@ def test_other_layouts_map_columns_and_xlsx_works(db: Database, tmp_path: Path) 
 
 
 def test_import_reports_progress_per_chunk(db: Database, tmp_path: Path) -> None:
-    import dossiers.importer as importer
+    import tthc.dossiers.importer as importer
 
     lines = [
         f"000.00.20.H56-240527-{n:04d},1.000656,Lê,0912345678,,,,Đang xử lý" for n in range(1, 13)

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from catalog.importer import apply_import
-from catalog.models import Procedure
-from catalog.records import CatalogFileError, read_catalog_file
-from dossiers.importer import DossierImportRejected, import_dossiers
-from dossiers.models import Dossier
-from dossiers.records import DossierFileError, RowReader
-from foundation.database import Database
-from foundation.settings import Settings
+from tthc.catalog.importer import apply_import
+from tthc.catalog.models import Procedure
+from tthc.catalog.records import CatalogFileError, read_catalog_file
+from tthc.core.database import Database
+from tthc.core.settings import Settings
+from tthc.dossiers.importer import DossierImportRejected, import_dossiers
+from tthc.dossiers.models import Dossier
+from tthc.dossiers.records import DossierFileError, RowReader
 
 SETTINGS = Settings(_env_file=None)  # type: ignore[call-arg]
 DOSSIER_HEADER = "Mã hồ sơ,Mã thủ tục,Người nộp,Số điện thoại,Ngày hẹn trả,Trạng thái"
@@ -116,7 +116,7 @@ def test_two_imports_at_once_both_finish_without_a_traceback(db: Database) -> No
     records = {
         f"9.{n:06d}": {"code": f"9.{n:06d}", "name": f"Thủ tục song song {n}"} for n in range(40)
     }
-    from catalog.records import ParsedFile
+    from tthc.catalog.records import ParsedFile
 
     errors: list[BaseException] = []
 
@@ -140,7 +140,7 @@ def test_two_imports_at_once_both_finish_without_a_traceback(db: Database) -> No
 def test_a_rotated_secret_key_still_verifies_and_rehashes(db: Database, tmp_path: Path) -> None:
     from datetime import timedelta
 
-    from dossiers.service import DossierService, Outcome
+    from tthc.dossiers.service import DossierService, Outcome
 
     path = _write(
         tmp_path, "d.csv", f"{DOSSIER_HEADER}\n{CODE},1.000656,Lê A,0912345678,,Đang xử lý\n"

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from dossiers.models import Dossier
-from dossiers.status import Status
-from foundation.database import Database
-from ratings.models import Rating
-from reports.figures import dossiers, satisfaction
-from reports.render import dossiers_json, satisfaction_json
 from tests.conftest import _fresh_db
+from tthc.core.database import Database
+from tthc.dossiers.models import Dossier
+from tthc.dossiers.status import Status
+from tthc.ratings.models import Rating
+from tthc.reports.figures import dossiers, satisfaction
+from tthc.reports.render import dossiers_json, satisfaction_json
 
 SCALE = ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
 DAY = datetime(2025, 2, 10, 3, 0, tzinfo=UTC)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from complaints import repository as complaints
-from complaints.models import Complaint
-from foundation.database import Database
-from ratings import repository as ratings
-from ratings.models import Rating
-from users import repository as users
+from tthc.complaints import repository as complaints
+from tthc.complaints.models import Complaint
+from tthc.core.database import Database
+from tthc.ratings import repository as ratings
+from tthc.ratings.models import Rating
+from tthc.users import repository as users
 
 
 def test_ratings_are_found_per_citizen_and_dossier(db: Database) -> None:

@@ -7,15 +7,15 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from catalog.models import UnansweredAsk, UnansweredQuery
-from complaints.models import Complaint
-from dossiers.models import Dossier, DossierAccess, LookupAttempt
-from dossiers.status import Status
-from foundation.clock import utcnow
-from foundation.database import Database
-from foundation.settings import Settings
-from privacy.retention import DEFAULT_DAYS, purge
-from staff.models import PendingUpload
+from tthc.catalog.models import UnansweredAsk, UnansweredQuery
+from tthc.complaints.models import Complaint
+from tthc.core.clock import utcnow
+from tthc.core.database import Database
+from tthc.core.settings import Settings
+from tthc.dossiers.models import Dossier, DossierAccess, LookupAttempt
+from tthc.dossiers.status import Status
+from tthc.privacy.retention import DEFAULT_DAYS, purge
+from tthc.staff.models import PendingUpload
 
 
 def test_old_personal_data_is_purged_and_recent_data_kept(db: Database) -> None:

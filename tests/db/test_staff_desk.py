@@ -14,18 +14,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import col, select
 
-from audit.models import AuditEntry
-from catalog.models import ProcedureAlias, UnansweredAsk
-from catalog.records import parse_json
-from dossiers.models import OutboxMessage
-from dossiers.status import LABELS, Status
-from foundation.clock import utcnow
-from foundation.database import Database
-from foundation.settings import Settings
-from staff.models import PendingUpload
-from staff.uploads import Decision, Kind, UploadRejected
-from tthc.models import metadata
-from tthc.services import Services, build_services
+from tthc.app.models import metadata
+from tthc.app.services import Services, build_services
+from tthc.audit.models import AuditEntry
+from tthc.catalog.models import ProcedureAlias, UnansweredAsk
+from tthc.catalog.records import parse_json
+from tthc.core.clock import utcnow
+from tthc.core.database import Database
+from tthc.core.settings import Settings
+from tthc.dossiers.models import OutboxMessage
+from tthc.dossiers.status import LABELS, Status
+from tthc.staff.models import PendingUpload
+from tthc.staff.uploads import Decision, Kind, UploadRejected
 
 PROCEDURES = [
     {"code": "1.000001", "name": "Đăng ký khai sinh", "levels": ["Cấp xã"]},

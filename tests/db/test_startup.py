@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from foundation.database import Database
 from tests.conftest import _admin
 from tests.pg import PostgresServer
+from tthc.core.database import Database
 
 
 @pytest.mark.postgres

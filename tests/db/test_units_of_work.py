@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from foundation.claims import claim_once
-from foundation.database import Database, current_unit_of_work
-from users.conversation import AwaitingDossierCode
-from users.service import UserService
+from tthc.core.claims import claim_once
+from tthc.core.database import Database, current_unit_of_work
+from tthc.users.conversation import AwaitingDossierCode
+from tthc.users.service import UserService
 
 
 def test_work_done_in_one_unit_is_stored_together(db: Database) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from catalog.importer import apply_import
-from catalog.records import ParsedFile
 from tests.fakeapi import SentMessage
 from tests.harness import BotHarness, Citizen
+from tthc.catalog.importer import apply_import
+from tthc.catalog.records import ParsedFile
 
 CARD_BUTTONS = [
     "📄 Hồ sơ cần chuẩn bị",
@@ -202,7 +202,7 @@ async def test_7_stale_button_after_a_catalogue_import(bot: BotHarness) -> None:
     listing = (await citizen.send("thu tuc bang lai xe"))[0]
     assert bot.services is not None
     with bot.services.db.session() as session:
-        from catalog import repository
+        from tthc.catalog import repository
 
         records = {
             p.code: {"code": p.code, "name": p.name}

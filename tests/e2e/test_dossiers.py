@@ -13,13 +13,13 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from dossiers.importer import import_dossiers
-from dossiers.models import OutboxMessage
-from dossiers.status import LABELS, Status
-from foundation.clock import VIETNAM
 from tests.conftest import _fresh_db
 from tests.harness import BotHarness, FakeServer, wait_until
-from tthc.services import build_services
+from tthc.app.services import build_services
+from tthc.core.clock import VIETNAM
+from tthc.dossiers.importer import import_dossiers
+from tthc.dossiers.models import OutboxMessage
+from tthc.dossiers.status import LABELS, Status
 
 HEADER = [
     "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Cơ quan tiếp nhận", "Cấp thực hiện",

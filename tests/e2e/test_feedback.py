@@ -11,14 +11,14 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from dossiers.status import Status
-from foundation.claims import claim_once
-from foundation.clock import VIETNAM
-from ratings.models import Rating
-from reports.telegram.handlers import weekly_digest
 from tests.conftest import _fresh_db
 from tests.e2e.test_dossiers import code, load, row
 from tests.harness import BotHarness, FakeServer, wait_until
+from tthc.bot.reports.handlers import weekly_digest
+from tthc.core.claims import claim_once
+from tthc.core.clock import VIETNAM
+from tthc.dossiers.status import Status
+from tthc.ratings.models import Rating
 
 ADMIN = 900
 
@@ -76,7 +76,7 @@ async def test_rate_a_finished_dossier_with_criteria_and_comment(
     again = (await citizen.press("✅ Gửi đánh giá"))[0]
     assert "Đánh giá mới thay cho đánh giá trước của bạn." in again.plain
     assert [r.scale for r in ratings(fbot)] == [1, 0]
-    from reports.figures import satisfaction
+    from tthc.reports.figures import satisfaction
 
     assert fbot.services is not None
     today = stored[0].created_at.date()

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from dossiers.status import Status
 from tests.conftest import _fresh_db
 from tests.e2e.test_dossiers import code, load, row
 from tests.harness import BotHarness, FakeServer
 from tests.pg import PostgresServer
+from tthc.dossiers.status import Status
 
 pytestmark = pytest.mark.postgres
 
@@ -40,7 +40,7 @@ async def test_nul_bytes_are_dropped_at_the_boundary(pg_bot: BotHarness) -> None
     with pg_bot.services.db.session() as session:
         from sqlmodel import select
 
-        from complaints.models import Complaint
+        from tthc.complaints.models import Complaint
 
         stored = session.exec(select(Complaint)).one()
     assert stored.text == "Chờ lâu quá"

@@ -16,13 +16,13 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from audit.models import AuditEntry
-from dossiers.status import Status
-from staff.models import PendingUpload
 from tests.conftest import _fresh_db
 from tests.e2e.test_dossiers import HEADER, code, load, row
 from tests.harness import BotHarness, FakeServer, wait_until
-from users.roles import Role
+from tthc.audit.models import AuditEntry
+from tthc.dossiers.status import Status
+from tthc.staff.models import PendingUpload
+from tthc.users.roles import Role
 
 ADMIN = 900
 STAFF = 910

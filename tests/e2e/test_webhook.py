@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 from aiohttp import ClientError, ClientSession, web
 
-from bot.app import build_application
-from bot.web import SECRET_HEADER, WebhookServer, start_webhook
-from foundation.settings import Settings
 from tests.conftest import _fresh_db
 from tests.harness import TOKEN, FakeServer
 from tests.pg import PostgresServer
-from tthc.services import Services, build_services
+from tthc.app.application import build_application
+from tthc.app.services import Services, build_services
+from tthc.app.web import SECRET_HEADER, WebhookServer, start_webhook
+from tthc.core.settings import Settings
 
 SECRET = "webhook-secret-0123456789"
 pytestmark = pytest.mark.postgres

@@ -5,12 +5,12 @@ from __future__ import annotations
 import unicodedata
 from datetime import UTC, datetime
 
-from bot.split import TELEGRAM_LIMIT, split_html, utf16_len
-from catalog.bundled import bundled_catalog
-from catalog.models import Procedure
-from catalog.telegram.callbacks import RAW_SECTIONS
-from catalog.telegram.views import SECTIONS, CatalogViews
-from messages import Messages
+from tthc.bot.catalog.callbacks import RAW_SECTIONS
+from tthc.bot.catalog.views import SECTIONS, CatalogViews
+from tthc.bot.split import TELEGRAM_LIMIT, split_html, utf16_len
+from tthc.catalog.bundled import bundled_catalog
+from tthc.catalog.models import Procedure
+from tthc.messages import Messages
 
 
 def test_every_section_of_every_bundled_procedure_renders_in_both_languages() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.chitchat import Chitchat, chitchat, redact
+from tthc.catalog.chitchat import Chitchat, chitchat, redact
 
 
 @pytest.mark.parametrize(

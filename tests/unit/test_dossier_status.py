@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.console import html_to_text
-from dossiers.models import Dossier
-from dossiers.service import DossierService
-from dossiers.status import Status, Timeliness, deadline
-from messages import Messages
+from tthc.app.console import html_to_text
+from tthc.dossiers.models import Dossier
+from tthc.dossiers.service import DossierService
+from tthc.dossiers.status import Status, Timeliness, deadline
+from tthc.messages import Messages
 
 NOW = datetime(2026, 11, 29, 3, tzinfo=UTC)
 DUE = NOW - timedelta(days=663)
@@ -71,7 +71,7 @@ def test_paused_states_stop_the_clock_in_reports_too() -> None:
 def test_the_bulk_timestamp_text_is_what_sqlalchemy_stores(text: str) -> None:
     from sqlalchemy.dialects import sqlite
 
-    from dossiers.records import parse_date, sqlite_timestamp
+    from tthc.dossiers.records import parse_date, sqlite_timestamp
 
     store = sqlite.DATETIME().bind_processor(sqlite.dialect())
     expected = store(parse_date(text).astimezone(UTC).replace(tzinfo=None))  # type: ignore[union-attr,misc]
@@ -80,7 +80,7 @@ def test_the_bulk_timestamp_text_is_what_sqlalchemy_stores(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["30/02/2024 08:00", "29/02/2023 08:00", "12/13/2024 08:00"])
 def test_impossible_dates_are_refused_by_the_bulk_path(text: str) -> None:
-    from dossiers.records import sqlite_timestamp
+    from tthc.dossiers.records import sqlite_timestamp
 
     with pytest.raises(ValueError):
         sqlite_timestamp(text)

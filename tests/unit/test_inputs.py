@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from foundation.inputs import MAX_BIGINT, ascii_int, sanitize
+from tthc.core.inputs import MAX_BIGINT, ascii_int, sanitize
 
 
 def test_sanitize_drops_nul_controls_and_direction_marks() -> None:

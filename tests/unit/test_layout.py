@@ -11,7 +11,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2] / "src"
 CAPABILITIES = (
     "catalog",
     "checklist",
@@ -23,14 +23,14 @@ CAPABILITIES = (
     "staff",
     "audit",
 )
-PACKAGES = ("foundation", "messages", "privacy", "bot", "tthc", *CAPABILITIES)
-ROOF = ("tthc", "bot.app", "bot.console")  # composition: may import everything
+PACKAGES = ("core", "messages", "privacy", "bot", "app", "cli", *CAPABILITIES)
+ROOF = ("tthc.app", "tthc.cli")  # composition: may import everything
 
 
 def _modules() -> dict[str, Path]:
     found = {}
     for package in PACKAGES:
-        for path in (ROOT / package).rglob("*.py"):
+        for path in (ROOT / "tthc" / package).rglob("*.py"):
             parts = path.relative_to(ROOT).with_suffix("").parts
             name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
             found[name] = path
@@ -145,12 +145,12 @@ def test_arrows_point_down() -> None:
     wrong = []
     for module, targets in _graph().items():
         for target in targets:
-            telegram_target = _in(target, "bot") or ".telegram" in f".{target}."
+            telegram_target = _in(target, "tthc.bot")
             if _in(target, *ROOF) and not _in(module, *ROOF):
                 wrong.append(f"{module} → {target} (an entry point)")
-            elif _in(module, "foundation", "messages") and not _in(target, "foundation"):
+            elif _in(module, "tthc.core", "tthc.messages") and not _in(target, "tthc.core"):
                 wrong.append(f"{module} → {target} (the foundation imports nothing above it)")
-            elif telegram_target and not (_in(module, "bot", *ROOF) or ".telegram" in module):
+            elif telegram_target and not _in(module, "tthc.bot", *ROOF):
                 wrong.append(f"{module} → {target} (domain code does not know the chat)")
     assert sorted(wrong) == []
 
@@ -160,7 +160,6 @@ def test_telegram_is_imported_only_by_chat_adapters() -> None:
         name
         for name, path in MODULES.items()
         for imported, _ in _imports(ast.parse(path.read_text("utf-8")), top_level=True)
-        if imported.split(".")[0] == "telegram"
-        and not (_in(name, "bot") or ".telegram" in f".{name}.")
+        if imported.split(".")[0] == "telegram" and not _in(name, "tthc.bot", *ROOF)
     )
     assert users == []

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from foundation.logs import configure_logging, scrub
+from tthc.core.logs import configure_logging, scrub
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from foundation.lru import LRU
+from tthc.core.lru import LRU
 
 
 def test_the_least_recently_used_entry_goes_first() -> None:

@@ -6,7 +6,7 @@ import asyncio
 
 from telegram import Update
 
-from bot.ordering import ChatOrderedProcessor
+from tthc.bot.ordering import ChatOrderedProcessor
 
 
 def _update(update_id: int, chat_id: int) -> Update:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from foundation.progress import TerminalProgress
+from tthc.core.progress import TerminalProgress
 
 
 class Terminal(io.StringIO):

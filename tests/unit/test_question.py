@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bench.eval_search import load_cases
-from catalog.answering import Answerer, AnswerKind, family
-from catalog.bundled import bundled_answerer, bundled_intents, bundled_phrasing
-from catalog.calibration import Calibration, fit, load_calibration
-from catalog.normalize import accent_key, words
-from catalog.question import Aspect, Intents, Phrasing
-from catalog.telegram.views import CatalogViews, distinct_captions
-from messages import Messages
+from tthc.bot.catalog.views import CatalogViews, distinct_captions
+from tthc.catalog.answering import Answerer, AnswerKind, family
+from tthc.catalog.bundled import bundled_answerer, bundled_intents, bundled_phrasing
+from tthc.catalog.calibration import Calibration, fit, load_calibration
+from tthc.catalog.normalize import accent_key, words
+from tthc.catalog.question import Aspect, Intents, Phrasing
+from tthc.messages import Messages
 
 
 @pytest.fixture(scope="module")

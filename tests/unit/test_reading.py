@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 from types import SimpleNamespace
 
-from catalog.bundled import bundled_catalog
-from catalog.reading import read_card
-from catalog.reading.documents import ItemKind, classify, read_documents
-from catalog.reading.fees import FeeKind, read_fees
-from catalog.reading.place import PlaceSource, read_place
-from catalog.reading.result import read_result
-from catalog.reading.steps import read_steps
-from catalog.reading.times import read_times
+from tthc.catalog.bundled import bundled_catalog
+from tthc.catalog.reading import read_card
+from tthc.catalog.reading.documents import ItemKind, classify, read_documents
+from tthc.catalog.reading.fees import FeeKind, read_fees
+from tthc.catalog.reading.place import PlaceSource, read_place
+from tthc.catalog.reading.result import read_result
+from tthc.catalog.reading.steps import read_steps
+from tthc.catalog.reading.times import read_times
 
 TODAY = date(2026, 11, 29)
 

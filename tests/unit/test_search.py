@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bench.eval_search import OUT_OF_SCOPE, evaluate, load_cases
-from catalog.bundled import bundled_answerer, bundled_index
-from catalog.search import Confidence, Entry, SearchIndex
+from tthc.catalog.bundled import bundled_answerer, bundled_index
+from tthc.catalog.search import Confidence, Entry, SearchIndex
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,7 @@ def test_development_part_answers(index: SearchIndex) -> None:
 
 
 def test_browse_merges_spellings_of_one_field() -> None:
-    from catalog.browse import FacetKind, facets, members
+    from tthc.catalog.browse import FacetKind, facets, members
 
     entries = [
         Entry("1", "A", "Thi đua – Khen thưởng"),

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot import sender
+from tthc.bot import sender
 
 
 class FakeBot:

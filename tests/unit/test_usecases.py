@@ -13,15 +13,15 @@ from typing import Any
 
 import pytest
 
-from catalog.answering import Answer, Answerer, AnswerKind
-from catalog.bundled import bundled_answerer, bundled_catalog
-from catalog.models import Procedure
-from catalog.question import Aspect
-from catalog.search import Entry
-from catalog.usecases import answer_question, open_card
-from complaints.usecases import file_complaint
-from ratings.usecases import scored, submit_rating
-from users.conversation import ComplaintDraft, Conversation, RatingDraft, Results
+from tthc.catalog.answering import Answer, Answerer, AnswerKind
+from tthc.catalog.bundled import bundled_answerer, bundled_catalog
+from tthc.catalog.models import Procedure
+from tthc.catalog.question import Aspect
+from tthc.catalog.search import Entry
+from tthc.catalog.usecases import answer_question, open_card
+from tthc.complaints.usecases import file_complaint
+from tthc.ratings.usecases import scored, submit_rating
+from tthc.users.conversation import ComplaintDraft, Conversation, RatingDraft, Results
 
 CRITERIA = ["Công khai, minh bạch", "Đúng hẹn", "Thái độ cán bộ"]
 

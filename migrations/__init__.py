@@ -1,1 +1,0 @@
-"""Alembic migrations for every table of the application."""

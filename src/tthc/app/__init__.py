@@ -1,0 +1,1 @@
+"""The application: services, the Telegram wiring, web server, console chat, jobs, migrations."""

@@ -1,0 +1,234 @@
+"""Wiring only: build the Application from settings and services; nothing runs at import.
+
+Each capability attaches its own commands and buttons (`tthc.bot.<capability>.register`)
+and claims its share of free text, deep links and menu actions through the dispatcher's
+routes. Every handler and job then runs inside one unit of work (`_atomic`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import logging
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from tthc.app.services import Services, worker_threads
+from tthc.bot import (
+    catalog,
+    checklist,
+    common,
+    complaints,
+    dossiers,
+    menu,
+    ratings,
+    reports,
+    staff,
+    users,
+)
+from tthc.bot.context import BotApplication, BotContext
+from tthc.bot.dispatch import Dispatcher, Routes
+from tthc.bot.dossiers.notifier import deliver_outbox
+from tthc.bot.ordering import ChatOrderedProcessor
+from tthc.bot.reports.handlers import weekly_digest
+from tthc.bot.turns import Turns
+from tthc.bot.views import Views
+from tthc.core.claims import claim_once
+from tthc.core.clock import VIETNAM, utcnow
+from tthc.messages import Messages
+from tthc.privacy.retention import purge
+
+log = logging.getLogger(__name__)
+
+# The command menu Telegram shows beside the text box; descriptions are `command_<name>`
+# labels in messages/<lang>/labels.txt.
+MENU_COMMANDS = (
+    "start", "help", "hoso", "theodoi", "huy_theo_doi", "danhgia", "phananh", "lang", "cancel",
+)  # fmt: skip
+
+Callback = Callable[..., Coroutine[Any, Any, Any]]
+
+
+def build_application(
+    services: Services,
+    *,
+    token: str,
+    request: BaseRequest | None = None,
+    update_processor: BaseUpdateProcessor | None = None,
+    rate_limit: bool = True,
+) -> BotApplication:
+    """The python-telegram-bot Application with every handler attached.
+
+    Updates are handled concurrently, each chat's in order (`ChatOrderedProcessor`);
+    messages are sent within TELEGRAM_MAX_RATE per second unless `rate_limit` is off.
+    """
+    settings = services.settings
+    builder: Any = (
+        ApplicationBuilder()
+        .token(token)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .context_types(ContextTypes(context=BotContext))
+        .post_init(_post_init)
+    )
+    if settings.telegram_base_url:
+        builder = builder.base_url(settings.telegram_base_url)
+    if settings.telegram_base_file_url:
+        builder = builder.base_file_url(settings.telegram_base_file_url)
+    if request is not None:  # for the bot's calls; getUpdates keeps its own connection
+        builder = builder.request(request)
+    # On SQLite, updates take turns at the database and overlap on the network (bot.turns).
+    builder = builder.concurrent_updates(
+        update_processor or ChatOrderedProcessor(settings.concurrent_updates)
+    )
+    if rate_limit and settings.telegram_max_rate > 0:
+        limiter = AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3)
+        builder = builder.rate_limiter(limiter)
+    application: BotApplication = builder.build()
+    application.bot_data["services"] = services
+    application.bot_data["views"] = Views(services.messages)
+    application.bot_data["turns"] = Turns(exclusive=services.db.is_sqlite)
+    add_handlers(application)
+    _schedule_jobs(application, services)
+    return application
+
+
+def add_handlers(application: BotApplication) -> None:
+    """Register every capability's handlers, then the fallbacks; each runs atomically."""
+    routes = Routes()
+    routes.on_menu("home", common.main_menu)
+    routes.on_menu("help", common.show_help)
+    routes.on_menu("search", common.search_prompt)
+    routes.on_menu("lang", common.language_toggle)
+    dispatcher = Dispatcher(routes)
+    application.add_handler(CommandHandler("start", dispatcher.start))
+    application.add_handler(CommandHandler("help", common.help_command))
+    application.add_handler(CommandHandler("cancel", common.cancel))
+    application.add_handler(CommandHandler("lang", common.language))
+    application.add_handler(CallbackQueryHandler(dispatcher.menu, pattern=menu.MENU))
+    application.add_handler(CallbackQueryHandler(common.language_button, pattern=menu.LANGUAGE))
+    catalog.register(application, routes)
+    checklist.register(application)
+    dossiers.register(application, routes)
+    ratings.register(application, routes)
+    complaints.register(application, routes)
+    users.register(application)
+    reports.register(application)
+    staff.register(application, routes)  # after complaints: their files come first
+    application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command))
+    application.add_handler(MessageHandler(filters.TEXT, dispatcher.text))
+    application.add_handler(
+        MessageHandler(filters.PHOTO | filters.Document.ALL, dispatcher.attachment)
+    )
+    application.add_handler(
+        MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, common.unsupported)
+    )
+    application.add_handler(CallbackQueryHandler(common.stale_button))
+    for handlers in application.handlers.values():
+        for handler in handlers:
+            handler.callback = _atomic(handler.callback)
+    application.add_error_handler(common.on_error)
+
+
+def _atomic(callback: Callback) -> Callback:
+    """Run a handler (or job) in one unit of work: one session, committed once at the end.
+
+    Replies commit what was done before they are sent (`bot.turns.stored`), so a reply
+    never announces what is not stored; a failure rolls everything back.
+    """
+
+    @functools.wraps(callback)
+    async def run(*args: Any) -> Any:
+        context: BotContext = args[-1]
+        work = context.services.db.unit_of_work()
+        turns: Turns = context.application.bot_data["turns"]
+        async with turns.turn():
+            with work.current():
+                try:
+                    result = await callback(*args)
+                except BaseException:
+                    await asyncio.to_thread(work.finish, failed=True)
+                    raise
+                await asyncio.to_thread(work.finish)
+        return result
+
+    return run
+
+
+def _schedule_jobs(application: BotApplication, services: Services) -> None:
+    """The outbox, the nightly retention purge and the weekly digest."""
+    queue = application.job_queue
+    if queue is None:
+        return
+    settings = services.settings
+    # The outbox records each delivery's outcome in its own transaction right after the
+    # send (a crash must not forget a sent message), so it runs without a unit of work.
+    queue.run_repeating(
+        deliver_outbox,
+        interval=settings.outbox_interval_seconds,
+        first=settings.outbox_interval_seconds,
+        name="outbox",
+    )
+    queue.run_daily(
+        _atomic(purge_personal_data), time=dt.time(3, 0, tzinfo=VIETNAM), name="retention"
+    )
+    hour, minute = (int(x) for x in settings.digest_time.split(":"))
+    queue.run_daily(
+        _atomic(weekly_digest),
+        time=dt.time(hour, minute, tzinfo=VIETNAM),
+        days=((settings.digest_weekday + 1) % 7,),  # PTB counts from Sunday = 0
+        name="weekly-digest",
+    )
+
+
+async def purge_personal_data(context: BotContext) -> None:
+    """The daily retention purge; one instance runs it per day."""
+    services = context.services
+    today = dt.datetime.now(VIETNAM).date().isoformat()
+    if not await context.call(claim_once, services.db, "retention", today):
+        return
+    result = await context.call(purge, services.db, services.settings.retention_days, now=utcnow())
+    log.info("retention purge", extra=result.counts)
+
+
+def command_menu(messages: Messages, lang: str) -> list[BotCommand]:
+    """The command list published for one language."""
+    return [BotCommand(c, messages.label(lang, f"command_{c}")) for c in MENU_COMMANDS]
+
+
+async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Size the worker threads; publish the command menu (best effort: the bot works without)."""
+    services: Services = application.bot_data["services"]
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(worker_threads(services.settings), thread_name_prefix="tthc")
+    )
+    messages = services.messages
+    try:
+        for lang in ("vi", "en"):
+            await application.bot.set_my_commands(
+                command_menu(messages, lang), language_code=None if lang == "vi" else lang
+            )
+    except Exception:
+        log.warning("could not publish the command list", exc_info=True)
+
+
+def run_polling(application: BotApplication) -> None:
+    """Long polling until SIGINT/SIGTERM, then a clean shutdown."""
+    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)

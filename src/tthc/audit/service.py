@@ -1,0 +1,37 @@
+"""Reading the audit journal (writers record entries in their own transactions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tthc.audit import repository
+from tthc.audit.models import AuditEntry
+from tthc.core.database import Database
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the journal, newest first."""
+
+    entries: list[AuditEntry]
+    page: int
+    pages: int
+    total: int
+
+
+class AuditService:
+    """The journal as staff read it (`/nhatky`, `tthc audit`)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def page(self, page: int = 0, *, size: int = 10) -> AuditPage:
+        """Page `page` (0 is the newest); a page past the end gives the last one."""
+        with self.db.session() as session:
+            total = repository.count(session=session)
+            pages = max(1, -(-total // size))
+            page = min(max(page, 0), pages - 1)
+            entries = repository.recent(session=session, offset=page * size, limit=size)
+            for entry in entries:
+                session.expunge(entry)
+        return AuditPage(entries, page, pages, total)

@@ -1,0 +1,194 @@
+"""Questions, cards and sections in the chat: parse, run the use case, render, reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from telegram import Update
+
+from tthc.bot.catalog import callbacks
+from tthc.bot.catalog.views import CatalogViews, list_id
+from tthc.bot.common import current_user, remember, reply_text
+from tthc.bot.context import BotContext
+from tthc.bot.links import PROCEDURE_LINK, code_from_payload, deep_link
+from tthc.bot.replies import Reply
+from tthc.bot.sender import send, typing_if_slow
+from tthc.catalog.answering import Answer, AnswerKind
+from tthc.catalog.chitchat import Chitchat, chitchat
+from tthc.catalog.models import Procedure
+from tthc.catalog.question import Aspect
+from tthc.catalog.search import Entry
+from tthc.catalog.service import CatalogService
+from tthc.catalog.usecases import Card, answer_question, open_card
+from tthc.dossiers.service import DossierService
+from tthc.users.conversation import Conversation, Results, read
+from tthc.users.service import UserService, UserView
+
+
+@dataclass
+class ServicesWork:
+    """`SearchWork` over the application's services, for one user (see catalog.usecases)."""
+
+    catalog: CatalogService
+    dossiers: DossierService
+    users: UserService
+    user_id: int
+
+    @classmethod
+    def of(cls, context: BotContext, user: UserView) -> ServicesWork:
+        s = context.services
+        return cls(s.catalog, s.dossiers, s.users, user.id)
+
+    def answer(self, text: str) -> Answer:
+        return self.catalog.answer(text)
+
+    def procedure(self, code: str) -> Procedure | None:
+        return self.catalog.get(code)
+
+    def level_variants(self, code: str) -> list[Entry]:
+        return self.catalog.level_variants(code)
+
+    def dossiers_available(self) -> bool:
+        return self.dossiers.available()
+
+    def record_unanswered(self, *, kind: str, query: str, normalized: str) -> None:
+        self.catalog.record_unanswered(
+            kind=kind, query=query, normalized=normalized, user_id=self.user_id
+        )
+
+    def remember(self, conversation: Conversation | None) -> None:
+        self.users.remember(self.user_id, conversation)
+
+
+def views(context: BotContext) -> CatalogViews:
+    return CatalogViews(context.services.messages)
+
+
+async def question(update: Update, context: BotContext, user: UserView, text: str) -> bool:
+    """Free text nobody else claimed: a question about a procedure (or small talk)."""
+    limit = context.services.settings.max_query_length
+    if len(text) > limit:  # a question; complaints and comments have their own limits
+        await reply_text(update, context, user, "too_long", length=len(text), limit=limit)
+        return True
+    small_talk = chitchat(text)
+    if small_talk is not None:  # answered, not searched, not logged
+        menu = small_talk in (Chitchat.GREETING, Chitchat.WHO)
+        await reply_text(update, context, user, "chitchat", menu=menu, kind=small_talk.value)
+        return True
+    work = ServicesWork.of(context, user)
+    async with typing_if_slow(update, context):
+        answered = await context.call(answer_question, work, text, read(user))
+    if answered.card is not None:
+        await send(update, context, card_reply(context, user, answered.card, edit=False))
+        return True
+    await send(update, context, search_reply(views(context), user.language, answered.answer))
+    return True
+
+
+def search_reply(v: CatalogViews, lang: str, answer: Answer) -> Reply:
+    """A choice between cases of one service, a list of procedures, or not found."""
+    if answer.kind is AnswerKind.CHOICE:
+        return v.search_choice(lang, answer)
+    return v.search_result(lang, answer)
+
+
+def card_reply(
+    context: BotContext, user: UserView, card: Card, *, edit: bool, origin: str | None = None
+) -> Reply:
+    """The card, or the section a question asked about."""
+    v = views(context)
+    if card.aspect is not None:
+        reply = v.procedure_section(user.language, card.procedure, card.aspect.value, origin)
+        return replace(reply, edit=edit)
+    share = deep_link(context.bot.username, PROCEDURE_LINK, card.procedure.code)
+    return v.procedure_card(
+        user.language,
+        card.procedure,
+        card.variants,
+        edit=edit,
+        origin=origin,
+        share_url=share,
+        dossiers=card.dossiers,
+    )
+
+
+async def show_card(
+    update: Update,
+    context: BotContext,
+    user: UserView,
+    code: str,
+    *,
+    edit: bool,
+    origin: str | None = None,
+    unknown: str = "stale",
+    aspect: Aspect | None = None,
+) -> None:
+    """A procedure's card (or its `aspect` section), or the `unknown` reply for a lost code."""
+    card = await context.call(open_card, ServicesWork.of(context, user), code, aspect)
+    if card is None:
+        await reply_text(update, context, user, unknown, menu=True, code=code)
+        return
+    await send(update, context, card_reply(context, user, card, edit=edit, origin=origin))
+
+
+async def deep_link_card(update: Update, context: BotContext, user: UserView, payload: str) -> None:
+    """`?start=tt_<code>`: the card of a shared procedure."""
+    code = code_from_payload(payload, PROCEDURE_LINK) or ""
+    await show_card(update, context, user, code, edit=False, unknown="unknown_procedure")
+
+
+def asked_aspect(user: UserView) -> Aspect | None:
+    """The section the citizen's question asked about, kept while they pick from a list."""
+    listing = read(user)
+    value = listing.aspect if isinstance(listing, Results) else None
+    return Aspect(value) if value is not None and value in Aspect.__members__.values() else None
+
+
+async def mark_picked(context: BotContext, user: UserView, code: str) -> None:
+    """Remember that the citizen opened a procedure from their list (it was not abandoned)."""
+    listing = read(user)
+    if isinstance(listing, Results) and listing.picked is None:
+        await remember(context, user, replace(listing, picked=code))
+
+
+async def back_to_list(update: Update, context: BotContext) -> None:
+    """The result list (or choice) again, in place of the card opened from it."""
+    user = await current_user(update, context)
+    wanted = callbacks.parse_back_to_search(
+        update.callback_query.data or "" if update.callback_query else ""
+    )
+    listing = read(user)
+    if not isinstance(listing, Results) or list_id(listing.normalized) != wanted:
+        await reply_text(update, context, user, "stale", menu=True)
+        return
+    answer = await context.call(context.services.catalog.answer, listing.query)
+    await send(
+        update, context, replace(search_reply(views(context), user.language, answer), edit=True)
+    )
+
+
+async def open_procedure(update: Update, context: BotContext) -> None:
+    """A card from a card or section, or picked from a "not found" reply."""
+    user = await current_user(update, context)
+    picked, code = callbacks.parse_card(
+        update.callback_query.data or "" if update.callback_query else ""
+    )
+    if picked:
+        await remember(context, user, None)
+    await show_card(update, context, user, code, edit=not picked)
+
+
+async def open_section(update: Update, context: BotContext) -> None:
+    """One section of the card, edited in place."""
+    user = await current_user(update, context)
+    press = callbacks.parse_section(
+        update.callback_query.data or "" if update.callback_query else ""
+    )
+    procedure = await context.call(context.services.catalog.get, press.code) if press else None
+    if procedure is None or press is None:
+        await reply_text(update, context, user, "stale", menu=True)
+        return
+    reply = views(context).procedure_section(
+        user.language, procedure, press.section, press.origin, raw=press.raw
+    )
+    await send(update, context, reply)

@@ -1,0 +1,25 @@
+"""The staff desk in the chat: files, the unanswered inbox (/chuatraloi, /gan), /nhatky."""
+
+from __future__ import annotations
+
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from tthc.bot.context import BotApplication
+from tthc.bot.dispatch import Routes
+from tthc.bot.dossiers.notifier import NOTICES
+from tthc.bot.staff import callbacks, handlers
+from tthc.catalog.inbox import ANSWER
+from tthc.users.conversation import Step
+
+
+def register(app: BotApplication, routes: Routes) -> None:
+    """Attach the staff commands and buttons, the file route and the follow-up message."""
+    app.add_handler(CommandHandler("chuatraloi", handlers.inbox_command))
+    app.add_handler(CommandHandler("gan", handlers.map_command))
+    app.add_handler(CommandHandler("nhatky", handlers.audit_command))
+    app.add_handler(CallbackQueryHandler(handlers.upload_button, pattern=callbacks.UPLOAD))
+    app.add_handler(CallbackQueryHandler(handlers.inbox_button, pattern=callbacks.INBOX))
+    app.add_handler(CallbackQueryHandler(handlers.audit_button, pattern=callbacks.AUDIT))
+    routes.on_step(Step.STAFF_FIND, handlers.on_find_text, private=True)
+    routes.on_attachment(handlers.on_upload)
+    NOTICES[ANSWER] = handlers.answer_notice

@@ -1,0 +1,264 @@
+"""The staff desk in the chat: files sent as documents, /chuatraloi, /gan, /nhatky.
+
+Every entry point checks the staff role (managers and administrators hold it too); a
+citizen who sends a spreadsheet is told politely that files are for staff.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from tthc.bot.common import actor_of, arguments, remember, reply_text
+from tthc.bot.common import views as common_views
+from tthc.bot.context import BotContext
+from tthc.bot.replies import Reply
+from tthc.bot.sender import send, typing_if_slow
+from tthc.bot.staff import callbacks
+from tthc.bot.staff.views import StaffViews
+from tthc.bot.turns import outside_turn, stored
+from tthc.bot.users.handlers import requires, role_name
+from tthc.catalog.service import UnknownProcedure
+from tthc.core.inputs import ascii_int
+from tthc.dossiers.models import OutboxMessage
+from tthc.staff.uploads import Decision, UploadRejected, accepts
+from tthc.users.conversation import FindingProcedure, read
+from tthc.users.roles import Role
+from tthc.users.service import UserView
+
+log = logging.getLogger(__name__)
+
+
+def views(context: BotContext) -> StaffViews:
+    return StaffViews(context.services.messages)
+
+
+# -- files ------------------------------------------------------------------------------
+
+
+async def on_upload(update: Update, context: BotContext, user: UserView) -> bool:
+    """A catalogue or dossier file sent as a document: preview it (staff) or refuse it."""
+    message = update.effective_message
+    document = message.document if message else None
+    if document is None or not accepts(document.file_name or ""):
+        return False
+    services = context.services
+    if not await context.call(services.roles.has, user.id, Role.STAFF):
+        role = role_name(context, user.language, Role.STAFF)
+        await reply_text(update, context, user, "upload_refused", role=role)
+        return True
+    limit = services.settings.upload_max_bytes
+    if (document.file_size or 0) > limit:
+        await reply_text(
+            update, context, user, "upload_too_big", size=document.file_size, limit=limit
+        )
+        return True
+    try:
+        async with typing_if_slow(update, context), outside_turn():
+            file = await context.bot.get_file(document.file_id)
+            content = bytes(await file.download_as_bytearray())
+    except TelegramError as exc:
+        log.warning("upload %s not downloaded: %s", document.file_name, exc)
+        await reply_text(update, context, user, "upload_download_failed")
+        return True
+    if len(content) > limit:
+        await reply_text(update, context, user, "upload_too_big", size=len(content), limit=limit)
+        return True
+    await stored()  # a dossier preview is a transaction of its own: nothing may wait on ours
+    try:
+        async with typing_if_slow(update, context):
+            upload = await context.call(
+                services.uploads.receive,
+                user_id=user.id,
+                filename=document.file_name or "upload",
+                content=content,
+            )
+    except UploadRejected as rejected:
+        await send(update, context, views(context).upload_rejected(user.language, rejected))
+        return True
+    await send(update, context, views(context).upload_preview(user.language, upload))
+    return True
+
+
+@requires(Role.STAFF)
+async def upload_button(update: Update, context: BotContext, user: UserView) -> None:
+    """✅ Áp dụng (`up:a`), apply and remove what the file lacks (`up:p`), ❌ Hủy (`up:c`)."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    action, upload_id = callbacks.parse_upload(update.callback_query.data)
+    uploads = context.services.uploads
+    lang = user.language
+    if action == "c":
+        outcome = await context.call(uploads.cancel, upload_id, user_id=user.id)
+    else:
+        await stored()  # an import may take the database's write lock: hold nothing meanwhile
+        try:
+            outcome = await context.call(
+                uploads.apply,
+                upload_id,
+                user_id=user.id,
+                actor=actor_of(update),
+                prune=action == "p",
+            )
+        except UploadRejected as rejected:
+            await send(update, context, views(context).upload_rejected(lang, rejected))
+            return
+    if outcome.decision is Decision.MOVED and outcome.upload is not None:
+        reply = views(context).upload_preview(lang, outcome.upload, moved=True)
+    else:
+        kind = outcome.upload.kind.value if outcome.upload else None
+        template = f"upload_{outcome.decision.value}"
+        reply = common_views(context).text(lang, template, kind=kind, s=outcome.summary)
+    await send(update, context, replace(reply, edit=True))
+
+
+# -- the unanswered inbox ----------------------------------------------------------------
+
+
+@requires(Role.STAFF)
+async def inbox_command(update: Update, context: BotContext, user: UserView) -> None:
+    """`/chuatraloi [page]`: the questions citizens asked that found nothing."""
+    inbox = await context.call(context.services.inbox.page, _page(context))
+    await send(update, context, views(context).inbox(user.language, inbox))
+
+
+@requires(Role.STAFF)
+async def inbox_button(update: Update, context: BotContext, user: UserView) -> None:
+    """A page, a question, a procedure chosen for it, "search another", "not a procedure"."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    action, number, code = callbacks.parse_inbox(update.callback_query.data)
+    services, lang, staff = context.services, user.language, views(context)
+    if action == "l":
+        inbox = await context.call(services.inbox.page, number)
+        reply = staff.inbox(lang, inbox)
+        await send(update, context, replace(reply, edit=True))
+        return
+    if action == "m" and code is not None:
+        await _map(update, context, user, code, question_id=number)
+        return
+    question = await context.call(services.inbox.question, number)
+    if question is None:
+        await send(
+            update, context, replace(common_views(context).text(lang, "inbox_gone"), edit=True)
+        )
+        return
+    if action == "q":
+        candidates = await context.call(services.inbox.candidates, question.query)
+        reply = staff.question(lang, question, candidates)
+        await send(update, context, replace(reply, edit=True))
+    elif action == "f":
+        await remember(context, user, FindingProcedure(question.id))
+        await reply_text(update, context, user, "inbox_find_prompt", query=question.query)
+    elif action == "x":
+        done = await context.call(services.inbox.set_aside, question.id, actor=actor_of(update))
+        template = "inbox_set_aside" if done else "inbox_gone"
+        await send(
+            update,
+            context,
+            replace(common_views(context).text(lang, template, query=question.query), edit=True),
+        )
+
+
+async def on_find_text(update: Update, context: BotContext, user: UserView, text: str) -> bool:
+    """What a staff member typed after "🔎 Tìm thủ tục khác": the procedures it finds."""
+    asked = read(user)
+    if not isinstance(asked, FindingProcedure):
+        return False
+    services = context.services
+    if not await context.call(services.roles.has, user.id, Role.STAFF):
+        await remember(context, user, None)
+        return False
+    question = await context.call(services.inbox.question, asked.question_id)
+    if question is None:
+        await remember(context, user, None)
+        await reply_text(update, context, user, "inbox_gone")
+        return True
+    candidates = await context.call(services.inbox.candidates, text, 5)
+    await send(
+        update, context, views(context).question(user.language, question, candidates, searched=text)
+    )
+    return True
+
+
+@requires(Role.STAFF)
+async def map_command(update: Update, context: BotContext, user: UserView) -> None:
+    """`/gan MÃ câu hỏi của công dân`: the question leads to that procedure from now on."""
+    message = update.effective_message
+    parts = (message.text or "").split(maxsplit=2) if message else []
+    if len(parts) < 3:
+        usage = context.services.messages.label(user.language, "usage_map")
+        await reply_text(update, context, user, "staff_usage", usage=usage)
+        return
+    await _map(update, context, user, parts[1], text=parts[2])
+
+
+async def _map(
+    update: Update,
+    context: BotContext,
+    user: UserView,
+    code: str,
+    *,
+    question_id: int | None = None,
+    text: str | None = None,
+) -> None:
+    inbox = context.services.inbox
+    try:
+        mapped = await context.call(
+            inbox.map, code, actor=actor_of(update), question_id=question_id, text=text
+        )
+    except UnknownProcedure:
+        await reply_text(update, context, user, "unknown_procedure", code=code)
+        return
+    except ValueError:
+        usage = context.services.messages.label(user.language, "usage_map")
+        await reply_text(update, context, user, "staff_usage", usage=usage)
+        return
+    if isinstance(read(user), FindingProcedure):
+        await remember(context, user, None)
+    staff = views(context)
+    if mapped is None:
+        await send(
+            update,
+            context,
+            replace(common_views(context).text(user.language, "inbox_gone"), edit=True),
+        )
+        return
+    edit = update.callback_query is not None
+    await send(update, context, staff.mapped(user.language, mapped, edit=edit))
+
+
+# -- the audit journal -------------------------------------------------------------------
+
+
+@requires(Role.STAFF)
+async def audit_command(update: Update, context: BotContext, user: UserView) -> None:
+    """`/nhatky [page]`: the latest changes, newest first."""
+    journal = await context.call(context.services.audit.page, _page(context))
+    await send(update, context, views(context).audit(user.language, journal))
+
+
+@requires(Role.STAFF)
+async def audit_button(update: Update, context: BotContext, user: UserView) -> None:
+    """`au:<page>`: another page of the journal."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    page = int(update.callback_query.data.partition(":")[2])
+    journal = await context.call(context.services.audit.page, page)
+    reply = views(context).audit(user.language, journal)
+    await send(update, context, replace(reply, edit=True))
+
+
+def _page(context: BotContext) -> int:
+    """The page a command asks for (`/nhatky 2`), counted from 0; the first by default."""
+    args = arguments(context)
+    number = ascii_int(args[0], low=1, high=100_000) if args else None
+    return (number or 1) - 1
+
+
+# -- the citizen's follow-up -------------------------------------------------------------
+
+
+async def answer_notice(context: BotContext, message: OutboxMessage, lang: str) -> Reply | None:
+    """The outbox's "answer" message: staff found the procedure for the citizen's question."""
+    return views(context).answer(lang, message.payload)

@@ -1,0 +1,178 @@
+"""What the chat answers to a citizen's text: one card, a choice, a list, or "not found".
+
+The search ranks procedures; this module decides what the citizen is shown, so that the
+bot, `tthc search` and the evaluation all judge the same thing:
+
+* a **card** when the calibrated confidence says the first result is right;
+* a **choice** when the first results are one service for different people or cases
+  ("Cấp thẻ căn cước cho người dưới 14 tuổi" / "… từ đủ 14 tuổi trở lên"): one short
+  question whose buttons name only what differs;
+* a **list** of the plausible results otherwise, or **not found**; small talk is answered
+  as such and never searched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tthc.catalog.calibration import Confidence
+from tthc.catalog.chitchat import Chitchat, chitchat
+from tthc.catalog.question import Aspect
+from tthc.catalog.search import Hit, SearchIndex, SearchResult, base_name
+from tthc.core.text import fold
+
+LIST_SHARE = 0.8  # a result list keeps hits scoring at least this share of the best one
+SUGGESTION_SCORE = 0.5  # below this, a "not found" reply suggests nothing
+FAMILY_SHARE = 0.85  # results outside a family this close to the best make it a list
+# Where an official name turns from the service to whom or which case it is for.
+_QUALIFIER = re.compile(
+    r"\s+(?:cho|đối với|trong trường hợp|trường hợp|thực hiện bằng|bằng)\s+", re.IGNORECASE
+)
+
+
+class AnswerKind(StrEnum):
+    CARD = "card"
+    CHOICE = "choice"
+    LIST = "list"
+    NONE = "none"
+    CHAT = "chat"  # small talk: answered as such, not searched
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the chat shows, and the ranking it came from.
+
+    For a choice, `labels` are the button captions (what tells the options apart).
+    """
+
+    kind: AnswerKind
+    result: SearchResult
+    shown: tuple[Hit, ...]
+    labels: tuple[str, ...] = ()
+    chat: Chitchat | None = None
+
+    @property
+    def confidence(self) -> Confidence:
+        if self.kind is AnswerKind.CARD:
+            return Confidence.CONFIDENT
+        if self.kind in (AnswerKind.NONE, AnswerKind.CHAT):
+            return Confidence.NONE
+        return Confidence.AMBIGUOUS
+
+    @property
+    def aspect(self) -> Aspect | None:
+        return self.result.aspect
+
+
+def family(name: str) -> tuple[str, str] | None:
+    """(service, case) of a name that names a service for some people or case, else None.
+
+    "Cấp thẻ căn cước cho người dưới 14 tuổi" → ("cap the can cuoc", "Người dưới 14 tuổi").
+    """
+    base = base_name(name)
+    match = _QUALIFIER.search(base)
+    if match is None or len(base[: match.start()].split()) < 2:
+        return None
+    case = base[match.end() :].strip(" .;,")
+    if not case:
+        return None
+    return fold(base[: match.start()]), case[0].upper() + case[1:]
+
+
+class Answerer:
+    """Answers over one search index."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+
+    def answer(self, text: str, limit: int = 5) -> Answer:
+        small_talk = chitchat(text)
+        if small_talk is not None:
+            empty = SearchResult(text, "", Confidence.NONE, ())
+            return Answer(AnswerKind.CHAT, empty, (), chat=small_talk)
+        result = self.index.search(text, limit=limit)
+        best = result.best
+        if best is None or result.confidence is Confidence.NONE:
+            shown = tuple(h for h in result.hits if h.score >= SUGGESTION_SCORE)
+            return Answer(AnswerKind.NONE, result, shown)
+        choice = self._choice(result)
+        if choice is not None:
+            return choice
+        if result.confidence is Confidence.CONFIDENT:
+            return Answer(AnswerKind.CARD, result, (best,))
+        shown = tuple(h for h in result.hits if h.score >= best.score * LIST_SHARE)
+        return Answer(AnswerKind.LIST, result, shown)
+
+    def _choice(self, result: SearchResult) -> Answer | None:
+        """One service for several cases among the first results: ask which case applies.
+
+        Only when nothing else comes close; the same procedure at other levels is one option.
+        """
+        hits = _distinct(self.index, result.hits)
+        best = hits[0]
+        head = family(best.name)
+        if head is None:
+            return None
+        members = [h for h in hits if (f := family(h.name)) is not None and f[0] == head[0]]
+        others = [h for h in hits if h not in members and h.score >= best.score * FAMILY_SHARE]
+        if len(members) < 2 or others:
+            return None
+        near = [h for h in members if h.score >= best.score * LIST_SHARE]
+        if len(near) < 2:
+            return None
+        labels = [family(h.name)[1] for h in near]  # type: ignore[index]
+        if len(set(labels)) < len(labels):
+            return None
+        fits = _for_age(result.query, labels)
+        if fits is not None:  # "cho con 10 tuổi": the case that fits the age
+            return Answer(AnswerKind.CARD, result, (near[fits],))
+        return Answer(AnswerKind.CHOICE, result, tuple(near), tuple(labels))
+
+    def accepted(self, codes: tuple[str, ...]) -> set[str]:
+        """The codes, and the same procedures at other levels."""
+        out = set(codes)
+        for code in codes:
+            out.update(e.code for e in self.index.level_variants(code))
+        return out
+
+
+_AGE = re.compile(r"\b(\d{1,3}) ?(?:tuoi|t)\b")
+_BOUND = re.compile(r"\b(duoi|tu du|tu|tren|du) (\d{1,3}) tuoi")
+
+
+def _for_age(query: str, labels: list[str]) -> int | None:
+    """The one case a stated age or age bound fits ("dưới 14 tuổi", "con 10 tuổi"), if any."""
+    folded = fold(query)
+    stated = {(w.replace("tu du", "tu"), int(n)) for w, n in _BOUND.findall(folded)}
+    bounds = [
+        {(w.replace("tu du", "tu"), int(n)) for w, n in _BOUND.findall(fold(label))}
+        for label in labels
+    ]
+    if stated:
+        same = [i for i, b in enumerate(bounds) if stated & b]
+        return same[0] if len(same) == 1 else None
+    ages = {int(n) for n in _AGE.findall(folded)}
+    if len(ages) != 1:
+        return None
+    age = ages.pop()
+    fitting = [i for i, b in enumerate(bounds) if b and all(_admits(w, n, age) for w, n in b)]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _admits(word: str, limit: int, age: int) -> bool:
+    return age < limit if word == "duoi" else age >= limit
+
+
+def _distinct(index: SearchIndex, hits: tuple[Hit, ...]) -> list[Hit]:
+    """The hits with the same procedure at another level left out (the first one stays)."""
+    seen: set[str] = set()
+    out = []
+    for hit in hits:
+        if hit.code in seen:
+            continue
+        out.append(hit)
+        seen.add(hit.code)
+        seen.update(e.code for e in index.level_variants(hit.code))
+    return out

@@ -1,0 +1,311 @@
+"""Catalogue service: the search index kept in step with the database, and procedure lookup.
+
+The index lives in process memory only as a cache: the database's catalogue version is
+checked (at most every `refresh_seconds`) so every bot instance picks up an import made
+by any other process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from tthc.catalog import browse, repository
+from tthc.catalog.answering import Answer, Answerer
+from tthc.catalog.browse import Facet, FacetKind
+from tthc.catalog.bundled import (
+    bundled_catalog,
+    bundled_intents,
+    bundled_phrasing,
+    bundled_synonyms,
+)
+from tthc.catalog.chitchat import redact
+from tthc.catalog.exporter import procedure_to_record
+from tthc.catalog.importer import CatalogDiff, apply_import, compute_diff
+from tthc.catalog.models import Procedure, UnansweredQuery
+from tthc.catalog.records import ParsedFile
+from tthc.catalog.search import Entry, SearchIndex
+from tthc.core.database import Database
+from tthc.core.lru import LRU
+from tthc.core.text import fold, nfc
+
+log = logging.getLogger(__name__)
+ANSWER_CACHE = 4096  # distinct questions remembered per catalogue version
+
+
+class UnknownProcedure(LookupError):
+    """No procedure has this code."""
+
+
+@dataclass(frozen=True)
+class CatalogInfo:
+    """What the bot can say about the catalogue it answers from."""
+
+    version: int
+    updated_at: datetime
+    procedures: int
+
+
+class CatalogService:
+    """Search and lookup over the stored catalogue."""
+
+    def __init__(self, db: Database, *, refresh_seconds: float = 15.0) -> None:
+        self.db = db
+        self.refresh_seconds = refresh_seconds
+        self._index: SearchIndex | None = None
+        # Citizens ask the same things in the same words ("làm lại căn cước"): answers
+        # are kept per index (an index never changes; a new one starts an empty cache).
+        self._answers: LRU[tuple[str, int], Answer] = LRU(ANSWER_CACHE)
+        self._version = -1
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+
+    def ensure_seeded(self, *, actor: str = "system") -> CatalogDiff | None:
+        """Load the bundled national catalogue into an empty database."""
+        with self.db.session() as session:
+            if repository.count_procedures(session=session) > 0:
+                return None
+        log.info("catalogue is empty: loading the bundled catalogue")
+        return apply_import(self.db, bundled_catalog(), actor=actor, source="bundled catalogue")
+
+    def preview_import(self, parsed: ParsedFile, *, prune: bool) -> CatalogDiff:
+        """What importing `parsed` would change (nothing is written)."""
+        with self.db.session() as session:
+            return compute_diff(session, parsed, prune=prune)
+
+    def import_file(
+        self,
+        parsed: ParsedFile,
+        *,
+        actor: str,
+        source: str,
+        prune: bool = False,
+        expected_version: int | None = None,
+    ) -> CatalogDiff:
+        """Apply a validated file: every procedure changes, or none does (see apply_import)."""
+        diff = apply_import(
+            self.db,
+            parsed,
+            actor=actor,
+            source=source,
+            prune=prune,
+            expected_version=expected_version,
+        )
+        self._checked_at = 0.0  # this instance serves the change at once, others within refresh
+        return diff
+
+    def export_records(self) -> list[dict[str, Any]]:
+        """Every procedure as an import record (an export re-imports with no changes)."""
+        with self.db.session() as session:
+            aliases = repository.aliases_by_code(session=session)
+            return [
+                procedure_to_record(p, aliases.get(p.code, []))
+                for p in repository.all_procedures(session=session)
+            ]
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the search index has been built (an instance is ready to answer)."""
+        return self._index is not None
+
+    def index(self) -> SearchIndex:
+        """The current search index, rebuilt when the stored catalogue version changed."""
+        now = time.monotonic()
+        if self._index is not None and now - self._checked_at < self.refresh_seconds:
+            return self._index
+        with self._lock:
+            with self.db.session() as session:
+                version = repository.get_state(session=session).version
+                if self._index is None or version != self._version:
+                    self._index = self._build(session)
+                    self._answers = LRU(ANSWER_CACHE)
+                    self._version = version
+            self._checked_at = now
+            return self._index
+
+    def _build(self, session: Session) -> SearchIndex:
+        started = time.perf_counter()
+        rows = repository.index_rows(session=session)
+        aliases = repository.aliases_by_code(session=session)
+        synonyms = bundled_synonyms()
+        for term, expansion in repository.synonym_overrides(session=session).items():
+            synonyms[term] = expansion
+        index = SearchIndex(
+            (
+                Entry(code, name, field, tuple(levels), agency, tuple(aliases.get(code, ())))
+                for code, name, field, levels, agency in rows
+            ),
+            synonyms,
+            phrasing=bundled_phrasing(),
+            intents=bundled_intents(),
+        )
+        log.info(
+            "search index built",
+            extra={"procedures": len(index), "ms": round((time.perf_counter() - started) * 1000)},
+        )
+        return index
+
+    def answer(self, text: str, limit: int = 5) -> Answer:
+        """What the chat answers to a citizen's text: a card, a choice, a list or not found."""
+        index, answers, key = self.index(), self._answers, (text, limit)
+        if (cached := answers.get(key)) is not None:
+            return cached
+        answer = Answerer(index).answer(text, limit)
+        if index is self._index:  # not rebuilt meanwhile by another thread
+            answers.put(key, answer)
+        return answer
+
+    def get(self, code: str) -> Procedure | None:
+        """One procedure with everything a card shows."""
+        with self.db.session() as session:
+            return repository.get_procedure(session=session, code=code)
+
+    def level_variants(self, code: str) -> list[Entry]:
+        """The same procedure handled at other levels."""
+        return self.index().level_variants(code)
+
+    def record_unanswered(
+        self, *, kind: str, query: str, normalized: str, user_id: int | None = None
+    ) -> None:
+        """Log a question the catalogue did not answer ("none"), or a list left unused ("abandoned").
+
+        Phone, ID and account numbers and e-mail addresses are removed first: staff read
+        this log, and citizens type their numbers into the chat. Who asked is kept apart
+        (and purged on the same schedule), so staff's answer can reach them.
+        """
+        query = redact(query)[:2000]
+        normalized = _key(query, normalized)
+        with self.db.session() as session:
+            repository.record_unanswered(
+                session=session, kind=kind, normalized=normalized, query=query
+            )
+            if user_id is not None:
+                repository.record_ask(
+                    session=session, user_id=user_id, normalized=normalized, query=query
+                )
+
+    def question_key(self, text: str) -> str:
+        """The form an unanswered question is grouped under (as `record_unanswered` stores it)."""
+        return _key(redact(text), " ".join(self.index().understand(text).tokens))
+
+    def facets(self, kind: FacetKind) -> list[Facet]:
+        """Fields, agencies or levels with their procedure counts."""
+        return browse.facets(self.index().entries(), kind)
+
+    def facet_members(self, kind: FacetKind, id_: str) -> tuple[str, list[Entry]] | None:
+        """One facet's name and procedures; None when the id no longer matches anything."""
+        return browse.members(self.index().entries(), kind, id_)
+
+    # -- staff edits: each one is audited and bumps the version so every instance reloads --
+
+    def aliases(self, code: str) -> list[str]:
+        """The staff aliases of one procedure."""
+        with self.db.session() as session:
+            if repository.get_procedure(session=session, code=code) is None:
+                raise UnknownProcedure(code)
+            return repository.aliases_by_code(session=session).get(code, [])
+
+    def edit_aliases(
+        self,
+        code: str,
+        *,
+        add: Iterable[str] = (),
+        remove: Iterable[str] = (),
+        actor: str,
+        action: str = "aliases",
+        note: str | None = None,
+    ) -> list[str]:
+        """Add and remove aliases of a procedure; returns the new list.
+
+        `action` and `note` say in the audit journal why (staff answering a citizen's
+        question records "map_question" and the question).
+        """
+        add_clean = [nfc(a) for a in add if nfc(a)]
+        remove_folded = {fold(r) for r in remove}
+        with self.db.session() as session:
+            if repository.get_procedure(session=session, code=code) is None:
+                raise UnknownProcedure(code)
+            current = repository.aliases_by_code(session=session).get(code, [])
+            new = [a for a in current if fold(a) not in remove_folded]
+            for alias in add_clean:
+                if fold(alias) not in {fold(a) for a in new}:
+                    new.append(alias)
+            if new != current:
+                repository.replace_aliases(session=session, code=code, aliases=new, actor=actor)
+                details: dict[str, Any] = {"code": code, "aliases": new}
+                if note:
+                    details["question"] = note
+                self._changed(session, actor, action, details)
+            return sorted(new)
+
+    def synonyms(self) -> list[tuple[str, str, str]]:
+        """(term, replacement, origin) for every rule in effect; origin is "bundled" or "staff"."""
+        with self.db.session() as session:
+            staff = repository.synonym_overrides(session=session)
+        rules = {term: (exp, "bundled") for term, exp in bundled_synonyms().items()}
+        rules.update({term: (exp, "staff") for term, exp in staff.items()})
+        return sorted((term, exp, origin) for term, (exp, origin) in rules.items())
+
+    def set_synonym(self, term: str, expansion: str, *, actor: str) -> None:
+        """Add or override a rule; an empty replacement makes the phrase a filler word."""
+        term, expansion = nfc(term).lower(), nfc(expansion)
+        if not fold(term):
+            raise ValueError("the phrase has no letters or digits")
+        with self.db.session() as session:
+            repository.set_synonym(session=session, term=term, expansion=expansion)
+            self._changed(session, actor, "synonym", {"term": term, "expansion": expansion})
+
+    def remove_synonym(self, term: str, *, actor: str) -> bool:
+        """Remove a staff rule; the bundled rule for the phrase, if any, applies again."""
+        term = nfc(term).lower()
+        with self.db.session() as session:
+            removed = repository.delete_synonym(session=session, term=term)
+            if removed:
+                self._changed(session, actor, "synonym", {"term": term, "removed": True})
+            return removed
+
+    def unanswered(self, *, kind: str | None = None, limit: int = 50) -> list[UnansweredQuery]:
+        """What citizens asked that the catalogue did not answer, most frequent first."""
+        with self.db.session() as session:
+            rows = repository.unanswered(session=session, kind=kind, limit=limit)
+            for row in rows:
+                session.expunge(row)
+            return rows
+
+    def audit(self, actor: str, action: str, details: dict[str, Any]) -> None:
+        """Record a staff decision about the catalogue that changes no procedure."""
+        with self.db.session() as session:
+            repository.add_audit(session=session, actor=actor, action=action, details=details)
+
+    def _changed(self, session: Session, actor: str, action: str, details: dict[str, Any]) -> None:
+        self._checked_at = 0.0  # this instance serves the change at once, others within refresh
+        repository.bump_version(session=session)
+        repository.add_audit(session=session, actor=actor, action=action, details=details)
+
+    def info(self) -> CatalogInfo:
+        """Version, last update and size of the stored catalogue."""
+        with self.db.session() as session:
+            state = repository.get_state(session=session)
+            count = repository.count_procedures(session=session)
+            return CatalogInfo(state.version, state.updated_at, count)
+
+    def stats(self) -> tuple[Counter[str], Counter[str], int]:
+        """Procedure counts per field and per level, and the total."""
+        with self.db.session() as session:
+            procedures = repository.all_procedures(session=session)
+        fields = Counter(p.field or "(không có lĩnh vực)" for p in procedures)
+        levels = Counter(level for p in procedures for level in p.levels)
+        return fields, levels, len(procedures)
+
+
+def _key(query: str, normalized: str) -> str:
+    """Redacted normalised words, or the lower-cased text when no word was understood."""
+    return (redact(normalized) or query.strip().lower())[:500]

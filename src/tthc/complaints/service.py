@@ -1,0 +1,121 @@
+"""Complaints (phản ánh, kiến nghị): a ticket per complaint, answered by staff."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from tthc.complaints import repository
+from tthc.complaints.models import Complaint
+from tthc.core.clock import utcnow
+from tthc.core.database import Database
+
+TICKET = re.compile(r"^PA-?(\d{1,9})$", re.IGNORECASE)
+
+
+def answer_due(filed: date, working_days: int) -> date:
+    """The day an answer is due: `working_days` after filing, Saturdays and Sundays skipped.
+
+    Public holidays are not known here; the receipt says "working days" for that reason.
+    """
+    day = filed
+    left = working_days
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+def ticket(complaint_id: int) -> str:
+    """The number citizens quote: PA-000123."""
+    return f"PA-{complaint_id:06d}"
+
+
+def ticket_id(text: str) -> int | None:
+    """The complaint id in a ticket number ("PA-000123", "pa123"), or None."""
+    match = TICKET.match(text.strip())
+    return int(match.group(1)) if match else None
+
+
+@dataclass(frozen=True)
+class Answered:
+    """An answered complaint: whom to tell and what."""
+
+    ticket: str
+    user_id: int
+    answer: str
+
+
+class ComplaintService:
+    """Filing, listing, answering and closing complaints."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def file(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        attachment: tuple[str, str] | None = None,
+        dossier_code: str | None = None,
+        procedure_code: str | None = None,
+    ) -> str:
+        """Store a complaint in one transaction; returns its ticket number."""
+        with self.db.session() as session:
+            complaint = Complaint(
+                user_id=user_id,
+                text=text.strip()[:4000],
+                attachment_kind=attachment[0] if attachment else None,
+                attachment_file_id=attachment[1] if attachment else None,
+                dossier_code=dossier_code,
+                procedure_code=procedure_code,
+            )
+            return ticket(repository.add_complaint(session=session, complaint=complaint))
+
+    def open_complaints(self, limit: int = 20) -> list[Complaint]:
+        """Complaints waiting for an answer, oldest first."""
+        with self.db.session() as session:
+            return repository.open_complaints(session=session, limit=limit)
+
+    def answer(self, text_ticket: str, answer: str, *, staff_id: int) -> Answered | None:
+        """Record staff's answer; None for an unknown or closed ticket."""
+        complaint_id = ticket_id(text_ticket)
+        if complaint_id is None or not answer.strip():
+            return None
+        with self.db.session() as session:
+            complaint = repository.get_complaint(session=session, complaint_id=complaint_id)
+            if complaint is None or complaint.status == "closed":
+                return None
+            complaint.status = "answered"
+            complaint.answer = answer.strip()[:4000]
+            complaint.answered_by = staff_id
+            complaint.answered_at = utcnow()
+            repository.save_complaint(session=session, complaint=complaint)
+            return Answered(ticket(complaint_id), complaint.user_id, complaint.answer)
+
+    def close(self, text_ticket: str) -> bool:
+        """Close a ticket; False when it does not exist."""
+        complaint_id = ticket_id(text_ticket)
+        with self.db.session() as session:
+            complaint = (
+                repository.get_complaint(session=session, complaint_id=complaint_id)
+                if complaint_id
+                else None
+            )
+            if complaint is None:
+                return False
+            complaint.status = "closed"
+            complaint.closed_at = utcnow()
+            repository.save_complaint(session=session, complaint=complaint)
+            return True
+
+    def counts(self) -> dict[str, int]:
+        """Complaints per state."""
+        with self.db.session() as session:
+            out = {"open": 0, "answered": 0, "closed": 0}
+            for status in repository.statuses(session=session):
+                out[status] = out.get(status, 0) + 1
+            return out

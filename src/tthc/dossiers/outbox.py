@@ -1,0 +1,109 @@
+"""The notification outbox: claim, then record the outcome of each send.
+
+A row is claimed for a short lease before sending, so several bot instances never send
+the same row at once; it is marked sent right after Telegram accepts it. A send that
+times out is marked sent too ("delivery unknown"): Telegram often delivered it. A crash
+between sending and marking is then the only way a message can go out twice (Telegram
+offers no idempotent send), and then only once more, after the lease expires.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from tthc.core.clock import utcnow
+from tthc.core.database import Database
+from tthc.dossiers import repository
+from tthc.dossiers.models import OutboxMessage
+
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A claimed message: who gets it and about which event."""
+
+    id: int
+    user_id: int
+    message: OutboxMessage
+
+
+class Outbox:
+    """Outbox operations used by the sending job."""
+
+    def __init__(self, db: Database, *, retry_seconds: float = 10.0) -> None:
+        self.db = db
+        self.retry_seconds = retry_seconds
+
+    def claim(self, limit: int = 20, *, now: datetime | None = None) -> list[Pending]:
+        """Due messages this sender now owns for the lease."""
+        now = now or utcnow()
+        with self.db.session() as session:
+            ids = repository.due_outbox_ids(session=session, now=now, limit=limit)
+        claimed = []
+        for message_id in ids:
+            with self.db.session() as session:
+                if not repository.claim_outbox(
+                    session=session, message_id=message_id, now=now, until=now + LEASE
+                ):
+                    continue
+                message = session.get(OutboxMessage, message_id)
+                assert message is not None
+                session.expunge(message)
+            claimed.append(Pending(message_id, message.user_id, message))
+        return claimed
+
+    def enqueue(self, *, user_id: int, kind: str, payload: dict[str, Any], dedupe: str) -> bool:
+        """Queue a message of another kind than a dossier status, once per user and key.
+
+        It is delivered by the same job, claims and rate limit as status notifications.
+        """
+        with self.db.session() as session:
+            return repository.enqueue_once(
+                session=session, user_id=user_id, kind=kind, payload=payload, dedupe=dedupe
+            )
+
+    def sent(self, message_id: int) -> None:
+        """Telegram accepted the message."""
+        self._update(message_id, sent_at=utcnow(), claimed_until=None)
+
+    def retry(self, message_id: int, error: str, delay: timedelta | None = None) -> None:
+        """A transient failure: try again later, with exponential backoff."""
+        with self.db.session() as session:
+            message = session.get(OutboxMessage, message_id)
+            if message is None:
+                return
+            message.attempts += 1
+            message.last_error = error[:500]
+            message.claimed_until = None
+            if message.attempts >= MAX_ATTEMPTS:
+                message.failed_at = utcnow()
+            else:
+                seconds = min(self.retry_seconds * 2 ** (message.attempts - 1), 3600)
+                backoff = delay or timedelta(seconds=seconds)
+                message.next_attempt_at = utcnow() + backoff
+            session.add(message)
+
+    def delivery_unknown(self, message_id: int) -> None:
+        """The send timed out: Telegram may have delivered it. Not sent again."""
+        self._update(
+            message_id,
+            sent_at=utcnow(),
+            last_error="timed out: delivery unknown, not resent",
+            claimed_until=None,
+        )
+
+    def failed(self, message_id: int, error: str) -> None:
+        """A permanent failure (the user blocked the bot): never retried."""
+        self._update(message_id, failed_at=utcnow(), last_error=error[:500], claimed_until=None)
+
+    def _update(self, message_id: int, **values: object) -> None:
+        with self.db.session() as session:
+            message = session.get(OutboxMessage, message_id)
+            if message is not None:
+                for key, value in values.items():
+                    setattr(message, key, value)
+                session.add(message)
