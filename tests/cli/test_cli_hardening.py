@@ -80,3 +80,30 @@ def test_import_errors_are_one_line_with_the_row(cli: Runner, tmp_path: Path) ->
     imported = cli("dossier", "import", str(export))
     assert imported.exit_code == 2 and "Traceback" not in imported.output
     assert "error: row 2, applicant: is 200,000 characters long (at most 200)" in imported.output
+
+
+def test_without_database_url_the_database_is_var_tthc_db(
+    cli: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL")
+    get_settings.cache_clear()
+    result = cli("db", "upgrade")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "var" / "tthc.db").exists()
+    assert not (tmp_path / "var" / "foundation.database").exists()
+
+
+def test_the_misnamed_database_of_0_1_0_is_reported_not_replaced(
+    cli: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL")
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "foundation.database").write_bytes(b"")
+    get_settings.cache_clear()
+    for command in (("db", "upgrade"), ("chat",), ("health",)):
+        result = CliRunner().invoke(main, list(command), input="")
+        assert result.exit_code == 2, (command, result.output)
+        assert "mv ./var/foundation.database ./var/tthc.db" in result.output
+    assert not (tmp_path / "var" / "tthc.db").exists()  # neither used silently

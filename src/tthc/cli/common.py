@@ -47,6 +47,7 @@ def required(check: Callable[[], T]) -> T:
 @contextmanager
 def open_services(config: Settings, *, seed: bool = False) -> Iterator[Services]:
     """Services for one command on a migrated database, closed when the command ends."""
+    required(config.require_database_location)
     try:
         upgrade(config.database_url)
         services = build_services(config)

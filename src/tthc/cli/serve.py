@@ -25,6 +25,7 @@ from tthc.app.web import (
 )
 from tthc.cli.common import CliError, open_services, required, settings
 from tthc.core.logs import configure_logging
+from tthc.core.settings import ConfigError
 
 
 @click.command()
@@ -72,6 +73,7 @@ def db() -> None:
 def db_upgrade(revision: str) -> None:
     """Apply schema migrations."""
     config = settings()
+    required(config.require_database_location)
     try:
         upgrade(config.database_url, revision)
         click.echo(f"database at revision {current_revision(config.database_url)}")
@@ -97,6 +99,10 @@ def health() -> None:
         except (URLError, OSError) as exc:
             raise CliError(f"unhealthy: {url}: {getattr(exc, 'reason', exc)}") from None
     else:
+        try:
+            config.require_database_location()
+        except ConfigError as exc:
+            raise CliError(f"unhealthy: {exc}") from None
         services = build_services(config)
         try:
             services.catalog.index()

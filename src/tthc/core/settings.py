@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_SQLITE_URL = "sqlite:///./var/foundation.database"
+DEFAULT_SQLITE_URL = "sqlite:///./var/tthc.db"
+# 0.1.0 briefly defaulted to this name (a search-and-replace); found alone, it is reported.
+MISPLACED_SQLITE_PATH = "./var/foundation.database"
 DEV_SECRET_KEY = "dev-only-secret-change-me"
 MIN_SECRET_LENGTH = 16
 
@@ -194,6 +197,23 @@ class Settings(BaseSettings):
         """The path Telegram POSTs to (the path of WEBHOOK_URL)."""
         path = urlsplit(self.webhook_url or "").path
         return path if path.startswith("/") and path != "/" else "/telegram"
+
+    def require_database_location(self) -> None:
+        """Refuse to start on an empty default database while the misnamed one holds the data.
+
+        An install upgraded without DATABASE_URL would otherwise open a new, empty
+        ./var/tthc.db beside the ./var/foundation.database that holds its catalogue,
+        dossiers and ratings.
+        """
+        if self.database_url != DEFAULT_SQLITE_URL:
+            return
+        default = DEFAULT_SQLITE_URL.removeprefix("sqlite:///")
+        misplaced = MISPLACED_SQLITE_PATH
+        if Path(misplaced).exists() and not Path(default).exists():
+            raise ConfigError(
+                f"DATABASE_URL: the data is in {misplaced} (a name used by mistake in 0.1.0), "
+                f"the default is {default}; move it once with: mv {misplaced} {default}"
+            )
 
     def require_token(self) -> str:
         """Return the bot token or explain, naming the variable, why the bot cannot start."""
