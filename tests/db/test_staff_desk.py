@@ -21,8 +21,8 @@ from tthc.catalog.models import ProcedureAlias, UnansweredAsk
 from tthc.catalog.records import parse_json
 from tthc.core.clock import utcnow
 from tthc.core.database import Database
+from tthc.core.models import OutboxMessage
 from tthc.core.settings import Settings
-from tthc.dossiers.models import OutboxMessage
 from tthc.dossiers.status import LABELS, Status
 from tthc.staff.models import PendingUpload
 from tthc.staff.uploads import Decision, Kind, UploadRejected

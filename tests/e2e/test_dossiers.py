@@ -17,8 +17,8 @@ from tests.conftest import _fresh_db
 from tests.harness import BotHarness, FakeServer, wait_until
 from tthc.app.services import build_services
 from tthc.core.clock import VIETNAM
+from tthc.core.models import OutboxMessage
 from tthc.dossiers.importer import import_dossiers
-from tthc.dossiers.models import OutboxMessage
 from tthc.dossiers.status import LABELS, Status
 
 HEADER = [

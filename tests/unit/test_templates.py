@@ -20,8 +20,8 @@ import pytest
 from tthc.audit.models import AuditEntry
 from tthc.audit.service import AuditPage
 from tthc.bot.catalog.callbacks import RAW_SECTIONS
+from tthc.bot.catalog.checklist import ChecklistViews
 from tthc.bot.catalog.views import SECTIONS, CatalogViews
-from tthc.bot.checklist.views import ChecklistViews
 from tthc.bot.complaints.views import ComplaintViews
 from tthc.bot.dossiers.views import DossierViews
 from tthc.bot.ratings.views import RatingViews

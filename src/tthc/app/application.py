@@ -34,7 +34,6 @@ from telegram.request import BaseRequest
 from tthc.app.services import Services, worker_threads
 from tthc.bot import (
     catalog,
-    checklist,
     common,
     complaints,
     dossiers,
@@ -45,10 +44,11 @@ from tthc.bot import (
     users,
 )
 from tthc.bot.context import BotApplication, BotContext
-from tthc.bot.dispatch import Dispatcher, Routes
-from tthc.bot.dossiers.notifier import deliver_outbox
+from tthc.bot.dispatch import Dispatcher
 from tthc.bot.ordering import ChatOrderedProcessor
+from tthc.bot.outbox import deliver_outbox
 from tthc.bot.reports.handlers import weekly_digest
+from tthc.bot.routes import Routes
 from tthc.bot.turns import Turns
 from tthc.bot.views import Views
 from tthc.core.claims import claim_once
@@ -117,6 +117,7 @@ def add_handlers(application: BotApplication) -> None:
     routes.on_menu("help", common.show_help)
     routes.on_menu("search", common.search_prompt)
     routes.on_menu("lang", common.language_toggle)
+    application.bot_data["routes"] = routes
     dispatcher = Dispatcher(routes)
     application.add_handler(CommandHandler("start", dispatcher.start))
     application.add_handler(CommandHandler("help", common.help_command))
@@ -125,7 +126,6 @@ def add_handlers(application: BotApplication) -> None:
     application.add_handler(CallbackQueryHandler(dispatcher.menu, pattern=menu.MENU))
     application.add_handler(CallbackQueryHandler(common.language_button, pattern=menu.LANGUAGE))
     catalog.register(application, routes)
-    checklist.register(application)
     dossiers.register(application, routes)
     ratings.register(application, routes)
     complaints.register(application, routes)

@@ -1,28 +1,29 @@
-"""Every table of the application, gathered for Alembic and for tests."""
+"""Every table of the application, gathered for Alembic and for tests.
+
+Each package keeps its tables in its own `models` module; importing them all registers
+the tables on SQLModel.metadata. They are found, not listed, so a new capability's tables
+cannot be forgotten here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from types import ModuleType
 
 from sqlmodel import SQLModel
 
-# Importing the model modules registers their tables on SQLModel.metadata.
-from tthc.audit import models as audit_models
-from tthc.catalog import models as catalog_models
-from tthc.checklist import models as checklist_models
-from tthc.complaints import models as complaint_models
-from tthc.core import claims
-from tthc.dossiers import models as dossier_models
-from tthc.ratings import models as rating_models
-from tthc.staff import models as staff_models
-from tthc.users import models as user_models
+import tthc
 
+
+def _model_modules() -> list[ModuleType]:
+    found = []
+    for package in pkgutil.iter_modules(tthc.__path__):
+        name = f"tthc.{package.name}.models"
+        if package.ispkg and importlib.util.find_spec(name) is not None:
+            found.append(importlib.import_module(name))
+    return found
+
+
+MODULES = _model_modules()
 metadata = SQLModel.metadata
-__all__ = [
-    "audit_models",
-    "catalog_models",
-    "checklist_models",
-    "claims",
-    "complaint_models",
-    "dossier_models",
-    "metadata",
-    "rating_models",
-    "staff_models",
-    "user_models",
-]

@@ -12,8 +12,8 @@ from tthc.catalog.service import CatalogService
 from tthc.checklist.service import ChecklistService
 from tthc.complaints.service import ComplaintService
 from tthc.core.database import Database
+from tthc.core.outbox import Outbox
 from tthc.core.settings import Settings
-from tthc.dossiers.outbox import Outbox
 from tthc.dossiers.records import RowReader
 from tthc.dossiers.service import DossierService
 from tthc.messages import Messages

@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 if TYPE_CHECKING:  # the container is composed above every capability (see docs/architecture.md)
     from tthc.app.services import Services
+    from tthc.bot.routes import Routes
 
 T = TypeVar("T")
 
@@ -19,8 +20,13 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
     @property
     def services(self) -> Services:
-        """Services attached by the wiring in `bot.app`."""
+        """Services attached by the wiring in `tthc.app.application`."""
         return cast("Services", self.application.bot_data["services"])
+
+    @property
+    def routes(self) -> Routes:
+        """What the capabilities registered when the application was wired."""
+        return cast("Routes", self.application.bot_data["routes"])
 
     async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a (database-touching) service call in a worker thread."""

@@ -9,9 +9,6 @@ pasted receipt code), and otherwise to the catalogue search as a question.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-
 from telegram import Update
 
 from tthc.bot.common import (
@@ -24,50 +21,8 @@ from tthc.bot.common import (
     unsupported,
 )
 from tthc.bot.context import BotContext
-from tthc.users.conversation import Step, read, step_of
-from tthc.users.service import UserView
-
-# A text route answers True when the text was its to handle.
-TextRoute = Callable[[Update, BotContext, UserView, str], Awaitable[bool]]
-LinkRoute = Callable[[Update, BotContext, UserView, str], Awaitable[None]]
-MenuRoute = Callable[[Update, BotContext, UserView], Awaitable[None]]
-AttachmentRoute = Callable[[Update, BotContext, UserView], Awaitable[bool]]
-
-
-@dataclass
-class Routes:
-    """Everything a capability can claim: steps, free text, deep links, menu actions."""
-
-    steps: dict[Step, tuple[TextRoute, bool]] = field(default_factory=dict)
-    claims: list[tuple[TextRoute, bool]] = field(default_factory=list)
-    question: TextRoute | None = None
-    links: dict[str, LinkRoute] = field(default_factory=dict)
-    menu: dict[str, MenuRoute] = field(default_factory=dict)
-    attachments: list[AttachmentRoute] = field(default_factory=list)
-
-    def on_step(self, step: Step, route: TextRoute, *, private: bool = False) -> None:
-        """Text typed while `step` is pending; `private` routes only in private chats."""
-        self.steps[step] = (route, private)
-
-    def claim_text(self, route: TextRoute, *, private: bool = False) -> None:
-        """Text a capability recognises whatever is pending (a pasted receipt code)."""
-        self.claims.append((route, private))
-
-    def on_question(self, route: TextRoute) -> None:
-        """Everything else: a question about a procedure."""
-        self.question = route
-
-    def on_link(self, prefix: str, route: LinkRoute) -> None:
-        """`/start <prefix><code>` deep links."""
-        self.links[prefix] = route
-
-    def on_menu(self, action: str, route: MenuRoute) -> None:
-        """The `m:<action>` main-menu button."""
-        self.menu[action] = route
-
-    def on_attachment(self, route: AttachmentRoute) -> None:
-        """A photo or file sent in a private chat; routes are asked in the order registered."""
-        self.attachments.append(route)
+from tthc.bot.routes import Routes
+from tthc.users.conversation import read, step_of
 
 
 class Dispatcher:

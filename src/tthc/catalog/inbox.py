@@ -20,7 +20,7 @@ from tthc.catalog.search import Hit
 from tthc.catalog.service import CatalogService, UnknownProcedure
 from tthc.core.clock import utcnow
 from tthc.core.database import Database
-from tthc.dossiers.outbox import Outbox
+from tthc.core.outbox import Outbox
 from tthc.users.service import UserService
 
 ANSWER = "answer"  # the outbox kind of a follow-up

@@ -6,23 +6,10 @@ Several instances share one database; each runs the same JobQueue schedule. A ro
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, SQLModel
 
-from tthc.core.clock import utcnow
 from tthc.core.database import Database
-
-
-class JobClaim(SQLModel, table=True):
-    """A job run claimed for one period ("weekly-digest", "2026-W48")."""
-
-    __tablename__ = "job_claim"
-
-    job: str = Field(primary_key=True, max_length=40)
-    key: str = Field(primary_key=True, max_length=40)
-    claimed_at: datetime = Field(default_factory=utcnow)
+from tthc.core.models import JobClaim
 
 
 def claim_once(db: Database, job: str, key: str) -> bool:

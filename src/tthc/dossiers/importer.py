@@ -24,8 +24,9 @@ from sqlalchemy import Connection, insert, select
 from tthc.audit import repository as audit
 from tthc.core.clock import utcnow
 from tthc.core.database import Database, table
+from tthc.core.models import OutboxMessage
 from tthc.core.spreadsheet import Problem
-from tthc.dossiers.models import Dossier, DossierAccess, DossierEvent, OutboxMessage
+from tthc.dossiers.models import Dossier, DossierAccess, DossierEvent
 from tthc.dossiers.records import (
     STORED_FIELDS,
     RowReader,

@@ -1,4 +1,4 @@
-"""Dossier tables: the current state, its history, who may see it, and the outbox.
+"""Dossier tables: the current state, its history, who may see it, failed lookups.
 
 Personal data is minimal: the applicant's name (shown masked to citizens) and, for the
 optional secret check, a keyed hash of the last four digits of a phone or ID number.
@@ -7,9 +7,8 @@ optional secret check, a keyed hash of the last four digits of a phone or ID num
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
 from tthc.core.clock import utcnow
@@ -93,37 +92,3 @@ class LookupAttempt(SQLModel, table=True):
     code_hash: str = Field(max_length=32)
     kind: str = Field(max_length=16)  # "lookup" | "wrong_secret"
     at: datetime = Field(default_factory=utcnow)
-
-
-class OutboxMessage(SQLModel, table=True):
-    """A message waiting to be sent.
-
-    A dossier's new status (one per subscriber and event, ever) or another `kind`, kept to
-    one per user and `dedupe` key.
-    """
-
-    __tablename__ = "outbox"
-    __table_args__ = (
-        UniqueConstraint("user_id", "event_id"),
-        Index("ix_outbox_user_dedupe", "user_id", "dedupe", unique=True),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
-    event_id: int | None = Field(
-        default=None,
-        sa_column=Column(
-            Integer, ForeignKey("dossier_event.id", ondelete="CASCADE"), nullable=True
-        ),
-    )
-    dedupe: str | None = Field(default=None, max_length=64)
-    kind: str = Field(default="status", max_length=20)
-    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow)
-    # A sender owns a row until `claimed_until`, so several bot instances never send it twice.
-    claimed_until: datetime | None = None
-    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
-    attempts: int = 0
-    sent_at: datetime | None = Field(default=None, index=True)
-    failed_at: datetime | None = None
-    last_error: str | None = None

@@ -1,15 +1,14 @@
-"""Persistence for dossiers, access, failures and the outbox; no business rules."""
+"""Persistence for dossiers, access and failed lookups; no business rules."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from tthc.core.database import changed_rows
-from tthc.dossiers.models import Dossier, DossierAccess, LookupAttempt, OutboxMessage
+from tthc.dossiers.models import Dossier, DossierAccess, LookupAttempt
 
 
 def get_dossier(*, session: Session, code: str) -> Dossier | None:
@@ -70,53 +69,3 @@ def count_attempts(
 def add_attempt(*, session: Session, user_id: int, code_hash: str, kind: str, at: datetime) -> None:
     """Count one lookup or one wrong answer."""
     session.add(LookupAttempt(user_id=user_id, code_hash=code_hash, kind=kind, at=at))
-
-
-def due_outbox_ids(*, session: Session, now: datetime, limit: int) -> list[int]:
-    """Unsent, unfailed, unclaimed messages whose next attempt is due, oldest first."""
-    query = (
-        select(OutboxMessage.id)
-        .where(
-            col(OutboxMessage.sent_at).is_(None),
-            col(OutboxMessage.failed_at).is_(None),
-            OutboxMessage.next_attempt_at <= now,
-            or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
-        )
-        .order_by(col(OutboxMessage.id))
-        .limit(limit)
-    )
-    return [i for i in session.exec(query) if i is not None]
-
-
-def claim_outbox(*, session: Session, message_id: int, now: datetime, until: datetime) -> bool:
-    """Take one message for sending; False if another sender took it first."""
-    return bool(
-        changed_rows(
-            session,
-            update(OutboxMessage)
-            .where(
-                col(OutboxMessage.id) == message_id,
-                col(OutboxMessage.sent_at).is_(None),
-                or_(
-                    col(OutboxMessage.claimed_until).is_(None),
-                    col(OutboxMessage.claimed_until) < now,
-                ),
-            )
-            .values(claimed_until=until),
-        )
-    )
-
-
-def enqueue_once(
-    *, session: Session, user_id: int, kind: str, payload: dict[str, Any], dedupe: str
-) -> bool:
-    """Queue a message unless this user already has one with the same `dedupe` key."""
-    exists = session.exec(
-        select(OutboxMessage.id).where(
-            OutboxMessage.user_id == user_id, OutboxMessage.dedupe == dedupe
-        )
-    ).first()
-    if exists is not None:
-        return False
-    session.add(OutboxMessage(user_id=user_id, kind=kind, payload=payload, dedupe=dedupe))
-    return True

@@ -25,8 +25,9 @@ from sqlmodel import Session
 
 from tthc.core.clock import utcnow
 from tthc.core.database import Database
+from tthc.core.models import OutboxMessage
 from tthc.dossiers import repository
-from tthc.dossiers.models import Dossier, DossierEvent, OutboxMessage
+from tthc.dossiers.models import Dossier, DossierEvent
 from tthc.dossiers.records import secret_hash
 from tthc.dossiers.status import LABELS, Deadline, Status, deadline
 

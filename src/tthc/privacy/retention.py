@@ -28,7 +28,8 @@ from sqlmodel import col
 from tthc.catalog.models import UnansweredAsk, UnansweredQuery
 from tthc.complaints.models import Complaint
 from tthc.core.database import Database, changed_rows, table
-from tthc.dossiers.models import Dossier, DossierAccess, LookupAttempt, OutboxMessage
+from tthc.core.models import OutboxMessage
+from tthc.dossiers.models import Dossier, DossierAccess, LookupAttempt
 from tthc.dossiers.status import Status
 from tthc.staff.models import KEPT_AFTER_EXPIRY, PendingUpload
 

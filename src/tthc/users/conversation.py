@@ -39,6 +39,20 @@ class AwaitingDossierCode:
     """The citizen was asked for a receipt code."""
 
 
+class DossierIntent(StrEnum):
+    """What the citizen wants once a dossier is found (kept through the check digits)."""
+
+    VIEW = "view"
+    FOLLOW = "follow"
+    RATE = "rate"
+    COMPLAINT = "complaint"
+
+    @classmethod
+    def read(cls, value: str) -> DossierIntent:
+        """A stored intent; one this version does not know shows the dossier."""
+        return cls._value2member_map_.get(value, cls.VIEW)  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class AwaitingDigits:
     """The citizen was asked for the check digits of `code`, to do `intent` with it."""

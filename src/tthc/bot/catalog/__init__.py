@@ -1,13 +1,13 @@
-"""The catalogue in the chat: questions, cards, sections, browsing, shared links."""
+"""The catalogue in the chat: questions, cards, sections, checklists, browsing, shared links."""
 
 from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler
 
-from tthc.bot.catalog import browse, callbacks, search
+from tthc.bot.catalog import browse, callbacks, checklist, search
 from tthc.bot.context import BotApplication
-from tthc.bot.dispatch import Routes
 from tthc.bot.links import PROCEDURE_LINK
+from tthc.bot.routes import Routes
 
 
 def register(app: BotApplication, routes: Routes) -> None:
@@ -18,6 +18,7 @@ def register(app: BotApplication, routes: Routes) -> None:
     app.add_handler(CallbackQueryHandler(browse.facet_page, pattern=callbacks.FACET_PAGE))
     app.add_handler(CallbackQueryHandler(browse.facet_members, pattern=callbacks.FACET_MEMBERS))
     app.add_handler(CallbackQueryHandler(browse.open_from_list, pattern=callbacks.FROM_LIST))
+    app.add_handler(CallbackQueryHandler(checklist.show_checklist, pattern=callbacks.CHECKLIST))
     routes.on_question(search.question)
     routes.on_link(PROCEDURE_LINK, search.deep_link_card)
     routes.on_menu("browse", browse.browse_menu)

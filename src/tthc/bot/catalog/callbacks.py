@@ -5,7 +5,9 @@ Telegram gives a button 64 bytes of data; every kind starts with a short tag:
 - `p:<code>` a card (from a card or a section), `r:<code>` a pick from a "not found" reply;
 - `s:<code>:<section>[:<origin>]` one section of a card (upper-case section: as published);
 - `o:<origin>:<code>` a card opened from a list, `bq:<list id>:<page>` back to a search list;
-- `b:<kind>:<page>` a page of fields, agencies or levels, `b<kind>:<facet>:<page>` one of them.
+- `b:<kind>:<page>` a page of fields, agencies or levels, `b<kind>:<facet>:<page>` one of them;
+- `k:<code>:<page>` a page of the card's checklist, `c:<code>:<key>:<page>:<1|0>` ticks (1)
+  or unticks (0) one document, then shows the page.
 
 An origin is `<kind>:<id>:<page>`: a browse list (kinds f, a, l) or a search reply (q).
 """
@@ -122,3 +124,32 @@ def parse_facet_page(data: str) -> tuple[str, int]:
 def parse_facet_members(data: str) -> tuple[str, str, int]:
     head, facet_id, page = data.split(":")
     return head[1], facet_id, int(page)
+
+
+# -- the checklist of a card's documents ---------------------------------------------
+
+CHECKLIST = r"^(k:[\w.\-]{1,32}:\d{1,3}|c:[\w.\-]{1,32}:[0-9a-f]{8}:\d{1,3}:[01])$"
+
+
+def checklist_page(code: str, number: int | None) -> str:
+    """A page of the checklist; without a number, the prefix a pager completes."""
+    return f"k:{code}:" + ("" if number is None else str(number))
+
+
+def checklist_tick(code: str, key: str, number: int, *, have: bool) -> str:
+    return f"c:{code}:{key}:{number}:{1 if have else 0}"
+
+
+@dataclass(frozen=True)
+class ChecklistPress:
+    code: str
+    page: int
+    key: str | None = None  # a document to tick or untick first
+    have: bool = False
+
+
+def parse_checklist(data: str) -> ChecklistPress:
+    parts = data.split(":")
+    if parts[0] == "c":
+        return ChecklistPress(parts[1], int(parts[3]), parts[2], parts[4] == "1")
+    return ChecklistPress(parts[1], int(parts[2]))

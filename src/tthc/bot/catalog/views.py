@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from tthc.bot.catalog import callbacks
 from tthc.bot.catalog.callbacks import RAW_SECTIONS
-from tthc.bot.checklist import callbacks as checklist_callbacks
 from tthc.bot.menu import menu
 from tthc.bot.replies import (
     MAX_CALLBACK_BYTES,
@@ -203,7 +202,7 @@ class CatalogViews:
         if section == "documents" and not raw:
             if facts.documents.papers:
                 extra.append(
-                    Button(label(lang, "checklist_open"), checklist_callbacks.page(code, 0))
+                    Button(label(lang, "checklist_open"), callbacks.checklist_page(code, 0))
                 )
             if facts.documents.notes:
                 notes = label(lang, "section_notes", count=len(facts.documents.notes))

@@ -6,9 +6,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from tthc.bot.complaints import callbacks, handlers
 from tthc.bot.context import BotApplication
-from tthc.bot.dispatch import Routes
-from tthc.bot.dossiers.handlers import CONTINUATIONS, Intent
-from tthc.users.conversation import Step
+from tthc.bot.routes import Routes
+from tthc.users.conversation import DossierIntent, Step
 
 
 def register(app: BotApplication, routes: Routes) -> None:
@@ -21,4 +20,4 @@ def register(app: BotApplication, routes: Routes) -> None:
     routes.on_step(Step.COMPLAINT, handlers.on_text, private=True)
     routes.on_attachment(handlers.on_attachment)
     routes.on_menu("complaint", handlers.menu_complaint)
-    CONTINUATIONS[Intent.COMPLAINT] = handlers.about_dossier
+    routes.on_found_dossier(DossierIntent.COMPLAINT, handlers.about_dossier)

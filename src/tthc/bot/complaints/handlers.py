@@ -22,13 +22,19 @@ from tthc.bot.complaints import callbacks
 from tthc.bot.complaints.views import ComplaintViews
 from tthc.bot.context import BotContext
 from tthc.bot.dossiers import handlers as dossiers
+from tthc.bot.roles import requires
 from tthc.bot.sender import send, send_to
-from tthc.bot.users.handlers import requires
 from tthc.complaints.service import ComplaintService, ticket
 from tthc.complaints.usecases import file_complaint
 from tthc.core.clock import vietnam_today
 from tthc.dossiers.service import DossierService
-from tthc.users.conversation import ComplaintDraft, ComplaintPrompt, Conversation, read
+from tthc.users.conversation import (
+    ComplaintDraft,
+    ComplaintPrompt,
+    Conversation,
+    DossierIntent,
+    read,
+)
 from tthc.users.roles import Role
 from tthc.users.service import UserService, UserView
 
@@ -88,7 +94,7 @@ async def complaint_command(update: Update, context: BotContext) -> None:
     if not args:
         await ask_complaint(update, context, user, None)
     elif services.dossiers.looks_like_code(first):
-        await dossiers.lookup(update, context, user, first, intent=dossiers.Intent.COMPLAINT)
+        await dossiers.lookup(update, context, user, first, intent=DossierIntent.COMPLAINT)
     elif PROCEDURE_CODE.match(first):
         procedure = await context.call(services.catalog.get, first)
         if procedure is None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from tthc.bot.context import BotApplication
-from tthc.bot.dispatch import Routes
-from tthc.bot.dossiers import callbacks, handlers
+from tthc.bot.dossiers import callbacks, handlers, notices
 from tthc.bot.links import DOSSIER_LINK
+from tthc.bot.routes import Routes
 from tthc.users.conversation import Step
 
 
@@ -22,3 +22,4 @@ def register(app: BotApplication, routes: Routes) -> None:
     routes.claim_text(handlers.pasted_code, private=True)
     routes.on_link(DOSSIER_LINK, handlers.deep_link)
     routes.on_menu("dossier", handlers.menu_prompt)
+    routes.on_notice("status", notices.status_notice)

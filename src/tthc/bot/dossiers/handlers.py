@@ -9,9 +9,7 @@ that question leaves it and is read as a new message.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from enum import StrEnum
 
 from telegram import Update
 
@@ -23,29 +21,10 @@ from tthc.bot.links import DOSSIER_LINK, code_from_payload
 from tthc.bot.sender import send
 from tthc.dossiers.service import LookupResult, Outcome
 from tthc.users.conversation import AwaitingDigits, AwaitingDossierCode, read
+from tthc.users.conversation import DossierIntent as Intent
 from tthc.users.service import UserView
 
 _DIGITS = re.compile(r"^\d{4}$")
-
-
-class Intent(StrEnum):
-    """What the citizen wants once the dossier is found."""
-
-    VIEW = "view"
-    FOLLOW = "follow"
-    RATE = "rate"
-    COMPLAINT = "complaint"
-
-    @classmethod
-    def read(cls, value: str) -> Intent:
-        """A stored intent; one this version does not know shows the dossier."""
-        return cls._value2member_map_.get(value, cls.VIEW)  # type: ignore[return-value]
-
-
-# What to do with a found dossier for intents other capabilities own (rating, complaints):
-# they register here when the application is wired, so this module imports neither.
-Continuation = Callable[[Update, BotContext, UserView, str], Awaitable[None]]
-CONTINUATIONS: dict[Intent, Continuation] = {}
 
 
 def views(context: BotContext) -> DossierViews:
@@ -151,7 +130,7 @@ async def reply_lookup(
         if intent is Intent.FOLLOW:
             await _follow(update, context, user, result.code)
             return
-        await CONTINUATIONS[intent](update, context, user, result.code)
+        await context.routes.found[intent](update, context, user, result.code)
         return
     example = context.services.settings.dossier_code_example
     await send(update, context, views(context).dossier_lookup(user.language, result, example))
@@ -172,7 +151,7 @@ async def dossier_button(update: Update, context: BotContext) -> None:
     )
     dossiers = context.services.dossiers
     if action == "r":
-        await CONTINUATIONS[Intent.RATE](update, context, user, code)
+        await context.routes.found[Intent.RATE](update, context, user, code)
         return
     if action == "v":
         dossier = await context.call(dossiers.view, user.id, code)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from tthc.bot.context import BotApplication
-from tthc.bot.dispatch import Routes
-from tthc.bot.dossiers.handlers import CONTINUATIONS, Intent
 from tthc.bot.links import RATING_LINK
 from tthc.bot.ratings import callbacks, handlers
-from tthc.users.conversation import Step
+from tthc.bot.routes import Routes
+from tthc.users.conversation import DossierIntent, Step
 
 
 def register(app: BotApplication, routes: Routes) -> None:
@@ -19,4 +18,4 @@ def register(app: BotApplication, routes: Routes) -> None:
     routes.on_step(Step.RATING, handlers.on_comment, private=True)
     routes.on_link(RATING_LINK, handlers.deep_link)
     routes.on_menu("rate", handlers.menu_rating)
-    CONTINUATIONS[Intent.RATE] = handlers.rate_dossier
+    routes.on_found_dossier(DossierIntent.RATE, handlers.rate_dossier)

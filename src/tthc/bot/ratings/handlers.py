@@ -24,7 +24,7 @@ from tthc.bot.sender import send
 from tthc.dossiers.service import Outcome
 from tthc.ratings.service import RatingRefusal, RatingService
 from tthc.ratings.usecases import scored, submit_rating
-from tthc.users.conversation import Conversation, RatingDraft, read
+from tthc.users.conversation import Conversation, DossierIntent, RatingDraft, read
 from tthc.users.service import UserService, UserView
 
 MAX_COMMENT = 2000
@@ -85,7 +85,7 @@ async def start_rating(
     if code is not None:
         result = await context.call(services.dossiers.lookup, user.id, code)
         if result.outcome is not Outcome.FOUND:  # malformed, check digits needed, limited
-            await dossiers.reply_lookup(update, context, user, result, dossiers.Intent.RATE)
+            await dossiers.reply_lookup(update, context, user, result, DossierIntent.RATE)
             return
         code = result.code
         target = await context.call(services.ratings.target, user.id, code)

@@ -10,8 +10,8 @@ from telegram import InputFile, Update
 from tthc.bot.common import arguments
 from tthc.bot.context import BotContext
 from tthc.bot.replies import Reply
+from tthc.bot.roles import requires
 from tthc.bot.sender import send_to
-from tthc.bot.users.handlers import requires
 from tthc.core.claims import claim_once
 from tthc.core.clock import VIETNAM
 from tthc.core.inputs import ascii_int

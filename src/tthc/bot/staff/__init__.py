@@ -5,8 +5,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from tthc.bot.context import BotApplication
-from tthc.bot.dispatch import Routes
-from tthc.bot.dossiers.notifier import NOTICES
+from tthc.bot.routes import Routes
 from tthc.bot.staff import callbacks, handlers
 from tthc.catalog.inbox import ANSWER
 from tthc.users.conversation import Step
@@ -22,4 +21,4 @@ def register(app: BotApplication, routes: Routes) -> None:
     app.add_handler(CallbackQueryHandler(handlers.audit_button, pattern=callbacks.AUDIT))
     routes.on_step(Step.STAFF_FIND, handlers.on_find_text, private=True)
     routes.on_attachment(handlers.on_upload)
-    NOTICES[ANSWER] = handlers.answer_notice
+    routes.on_notice(ANSWER, handlers.answer_notice)

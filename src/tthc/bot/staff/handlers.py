@@ -16,14 +16,14 @@ from tthc.bot.common import actor_of, arguments, remember, reply_text
 from tthc.bot.common import views as common_views
 from tthc.bot.context import BotContext
 from tthc.bot.replies import Reply
+from tthc.bot.roles import requires, role_name
 from tthc.bot.sender import send, typing_if_slow
 from tthc.bot.staff import callbacks
 from tthc.bot.staff.views import StaffViews
 from tthc.bot.turns import outside_turn, stored
-from tthc.bot.users.handlers import requires, role_name
 from tthc.catalog.service import UnknownProcedure
 from tthc.core.inputs import ascii_int
-from tthc.dossiers.models import OutboxMessage
+from tthc.core.models import OutboxMessage
 from tthc.staff.uploads import Decision, UploadRejected, accepts
 from tthc.users.conversation import FindingProcedure, read
 from tthc.users.roles import Role

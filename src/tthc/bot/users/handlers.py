@@ -2,47 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Coroutine
-from typing import Any
-
 from telegram import Update
 
-from tthc.bot.common import Handler, actor_of, arguments, current_user, private_only, reply_text
+from tthc.bot.common import actor_of, arguments, current_user, private_only, reply_text
 from tthc.bot.context import BotContext
+from tthc.bot.roles import role_name
 from tthc.core.inputs import ascii_int
 from tthc.users.roles import NotAdmin, Role
-from tthc.users.service import UserView
-
-
-def role_name(context: BotContext, lang: str, role: Role) -> str:
-    """A role as the user reads it ("cán bộ", "staff")."""
-    return context.services.messages.label(lang, f"role_{role.value}")
-
-
-StaffHandler = Callable[[Update, BotContext, UserView], Coroutine[Any, Any, None]]
-
-
-def requires(role: Role) -> Callable[[StaffHandler], Handler]:
-    """A command for one role, in a private chat or a staff group; others are told why not.
-
-    The handler is called with the user, already known to hold the role.
-    """
-
-    def wrap(handler: StaffHandler) -> Handler:
-        @private_only(staff=True)
-        @functools.wraps(handler)
-        async def guarded(update: Update, context: BotContext) -> None:
-            user = await current_user(update, context)
-            if await context.call(context.services.roles.has, user.id, role):
-                await handler(update, context, user)
-                return
-            name = role_name(context, user.language, role)
-            await reply_text(update, context, user, "not_allowed", role=name)
-
-        return guarded
-
-    return wrap
 
 
 @private_only(staff=True)

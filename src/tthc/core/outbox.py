@@ -1,10 +1,13 @@
-"""The notification outbox: claim, then record the outcome of each send.
+"""The notification outbox: every message to a citizen or manager that is not a direct reply.
 
-A row is claimed for a short lease before sending, so several bot instances never send
-the same row at once; it is marked sent right after Telegram accepts it. A send that
-times out is marked sent too ("delivery unknown"): Telegram often delivered it. A crash
-between sending and marking is then the only way a message can go out twice (Telegram
-offers no idempotent send), and then only once more, after the lease expires.
+Dossier status changes, staff answers to complaints and questions, and the weekly digest
+are queued here in the same transaction as the change that causes them, then delivered
+by one job on every instance. A row is claimed for a short lease before sending, so
+several instances never send the same row at once; it is marked sent right after the
+channel accepts it. A send that times out is marked sent too ("delivery unknown"): it was
+often delivered. A crash between sending and marking is then the only way a message can
+go out twice (Telegram offers no idempotent send), and then only once more, after the
+lease expires.
 """
 
 from __future__ import annotations
@@ -13,10 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import (
+    or_,
+    update,
+)
+from sqlmodel import Session, col, select
+
 from tthc.core.clock import utcnow
-from tthc.core.database import Database
-from tthc.dossiers import repository
-from tthc.dossiers.models import OutboxMessage
+from tthc.core.database import Database, changed_rows
+from tthc.core.models import OutboxMessage
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
@@ -42,13 +50,11 @@ class Outbox:
         """Due messages this sender now owns for the lease."""
         now = now or utcnow()
         with self.db.session() as session:
-            ids = repository.due_outbox_ids(session=session, now=now, limit=limit)
+            ids = _due_ids(session=session, now=now, limit=limit)
         claimed = []
         for message_id in ids:
             with self.db.session() as session:
-                if not repository.claim_outbox(
-                    session=session, message_id=message_id, now=now, until=now + LEASE
-                ):
+                if not _claim(session=session, message_id=message_id, now=now, until=now + LEASE):
                     continue
                 message = session.get(OutboxMessage, message_id)
                 assert message is not None
@@ -62,7 +68,7 @@ class Outbox:
         It is delivered by the same job, claims and rate limit as status notifications.
         """
         with self.db.session() as session:
-            return repository.enqueue_once(
+            return _enqueue_once(
                 session=session, user_id=user_id, kind=kind, payload=payload, dedupe=dedupe
             )
 
@@ -107,3 +113,53 @@ class Outbox:
                 for key, value in values.items():
                     setattr(message, key, value)
                 session.add(message)
+
+
+def _due_ids(*, session: Session, now: datetime, limit: int) -> list[int]:
+    """Unsent, unfailed, unclaimed messages whose next attempt is due, oldest first."""
+    query = (
+        select(OutboxMessage.id)
+        .where(
+            col(OutboxMessage.sent_at).is_(None),
+            col(OutboxMessage.failed_at).is_(None),
+            OutboxMessage.next_attempt_at <= now,
+            or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
+        )
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+    )
+    return [i for i in session.exec(query) if i is not None]
+
+
+def _claim(*, session: Session, message_id: int, now: datetime, until: datetime) -> bool:
+    """Take one message for sending; False if another sender took it first."""
+    return bool(
+        changed_rows(
+            session,
+            update(OutboxMessage)
+            .where(
+                col(OutboxMessage.id) == message_id,
+                col(OutboxMessage.sent_at).is_(None),
+                or_(
+                    col(OutboxMessage.claimed_until).is_(None),
+                    col(OutboxMessage.claimed_until) < now,
+                ),
+            )
+            .values(claimed_until=until),
+        )
+    )
+
+
+def _enqueue_once(
+    *, session: Session, user_id: int, kind: str, payload: dict[str, Any], dedupe: str
+) -> bool:
+    """Queue a message unless this user already has one with the same `dedupe` key."""
+    exists = session.exec(
+        select(OutboxMessage.id).where(
+            OutboxMessage.user_id == user_id, OutboxMessage.dedupe == dedupe
+        )
+    ).first()
+    if exists is not None:
+        return False
+    session.add(OutboxMessage(user_id=user_id, kind=kind, payload=payload, dedupe=dedupe))
+    return True

@@ -1,5 +1,6 @@
-"""The background job that delivers queued dossier notifications (the outbox).
+"""The background job that delivers the outbox: every message that is not a direct reply.
 
+What each kind of message says is registered by its capability (`routes.on_notice`).
 It runs on the JobQueue of every bot instance; claims in the database keep instances
 from sending the same message. Telegram's flood limits are handled by the application's
 rate limiter and by `RetryAfter`, which postpones the message rather than failing it.
@@ -12,40 +13,15 @@ message before the answer was lost: not resent, recorded as "delivery unknown").
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from tthc.bot.context import BotContext
-from tthc.bot.dossiers.views import DossierViews
-from tthc.bot.replies import Reply
 from tthc.bot.sender import send_to
-from tthc.dossiers.models import OutboxMessage
-from tthc.dossiers.status import LABELS, Status
 
 log = logging.getLogger(__name__)
 BATCH = 20
-
-
-# What a queued message says, by its kind, in the recipient's language (None: nothing to
-# say any more). Dossiers add "status" below; other capabilities add theirs when wired.
-Notice = Callable[[BotContext, OutboxMessage, str], Awaitable[Reply | None]]
-NOTICES: dict[str, Notice] = {}
-
-
-async def status_notice(context: BotContext, message: OutboxMessage, lang: str) -> Reply | None:
-    """A followed dossier's new status (None when the dossier was deleted since)."""
-    found = await context.call(context.services.dossiers.notification, message)
-    if found is None:
-        return None
-    dossier, previous = found
-    return DossierViews(context.services.messages).dossier_changed(
-        lang, dossier, LABELS[Status(previous)] if previous else None
-    )
-
-
-NOTICES["status"] = status_notice
 
 
 async def deliver_outbox(context: BotContext) -> None:
@@ -55,7 +31,7 @@ async def deliver_outbox(context: BotContext) -> None:
     for item in pending:
         try:
             user = await context.call(services.users.touch, item.user_id)
-            notice = NOTICES.get(item.message.kind)
+            notice = context.routes.notices.get(item.message.kind)
             reply = await notice(context, item.message, user.language) if notice else None
             if reply is None:
                 await context.call(services.outbox.failed, item.id, "nothing to say any more")
@@ -82,6 +58,6 @@ async def deliver_outbox(context: BotContext) -> None:
 
 
 def _retry_after(exc: RetryAfter) -> timedelta:
-    """Telegram's requested wait (a timedelta with PTB_TIMEDELTA, see bot/__init__.py)."""
+    """Telegram's requested wait (a timedelta with PTB_TIMEDELTA, see tthc/bot/__init__.py)."""
     value = exc.retry_after
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
