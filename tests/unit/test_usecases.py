@@ -1,7 +1,8 @@
 """Use cases against in-memory fakes: what is stored, logged and remembered, in milliseconds.
 
-The fakes implement the use cases' work protocols (catalog.usecases.SearchWork, ...), the
-way the cosmicpython book tests its service layer: no database, no Telegram.
+The fakes have the container's shape and the few methods each use case calls (the
+protocols in catalog.usecases, ...), the way the cosmicpython book tests its service
+layer: no database, no Telegram.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tthc.complaints.usecases import file_complaint
 from tthc.ratings.usecases import scored, submit_rating
 from tthc.users.conversation import ComplaintDraft, Conversation, RatingDraft, Results
 
+USER = 7
 CRITERIA = ["Công khai, minh bạch", "Đúng hẹn", "Thái độ cán bộ"]
 
 
@@ -32,128 +34,75 @@ def answerer() -> Answerer:
 
 
 @dataclass
-class FakeSearchWork:
-    """The catalogue as a dict, the log and the remembered state as lists."""
-
-    with_dossiers: bool = True
-    unanswered: list[tuple[str, str]] = field(default_factory=list)
+class FakeUsers:
     remembered: list[Conversation | None] = field(default_factory=list)
+
+    def remember(self, user_id: int, conversation: Conversation | None) -> None:
+        assert user_id == USER
+        self.remembered.append(conversation)
+
+
+@dataclass
+class FakeCatalog:
+    """The bundled catalogue; the unanswered log as a list."""
+
+    unanswered: list[tuple[str, str]] = field(default_factory=list)
 
     def answer(self, text: str) -> Answer:
         return answerer().answer(text)
 
-    def procedure(self, code: str) -> Procedure | None:
+    def get(self, code: str) -> Procedure | None:
         record = bundled_catalog().records.get(code)
         return Procedure(**record, updated_at=datetime(2026, 11, 1, tzinfo=UTC)) if record else None
 
     def level_variants(self, code: str) -> list[Entry]:
         return answerer().index.level_variants(code)
 
-    def dossiers_available(self) -> bool:
-        return self.with_dossiers
-
-    def record_unanswered(self, *, kind: str, query: str, normalized: str) -> None:
+    def record_unanswered(
+        self, *, kind: str, query: str, normalized: str, user_id: int | None = None
+    ) -> None:
         self.unanswered.append((kind, query))
-
-    def remember(self, conversation: Conversation | None) -> None:
-        self.remembered.append(conversation)
-
-
-def test_a_clear_question_opens_its_card_and_clears_the_state() -> None:
-    work = FakeSearchWork()
-    answered = answer_question(work, "cấp đổi giấy phép lái xe", None)
-    assert answered.card is not None and answered.card.procedure.name == "Đổi giấy phép lái xe"
-    assert answered.card.dossiers and answered.next is None
-    assert work.remembered == [None] and work.unanswered == []
-
-
-def test_a_question_about_fees_opens_the_fees_section_only() -> None:
-    work = FakeSearchWork()
-    answered = answer_question(work, "đổi giấy phép lái xe hết bao nhiêu tiền", None)
-    assert answered.card is not None and answered.card.aspect is Aspect.FEES
-    assert answered.card.variants == [] and not answered.card.dossiers
-
-
-def test_nothing_found_is_logged_for_staff() -> None:
-    work = FakeSearchWork()
-    answered = answer_question(work, "đặt pizza", None)
-    assert answered.answer.kind is AnswerKind.NONE and answered.card is None
-    assert work.unanswered == [("none", "đặt pizza")]
-
-
-def test_a_list_is_remembered_and_an_unused_list_is_logged_as_abandoned() -> None:
-    work = FakeSearchWork()
-    answered = answer_question(work, "thu tuc bang lai xe", None)
-    assert answered.answer.kind in (AnswerKind.LIST, AnswerKind.CHOICE)
-    assert isinstance(answered.next, Results) and work.remembered == [answered.next]
-    answer_question(work, "cấp đổi giấy phép lái xe", answered.next)
-    assert work.unanswered[0] == ("abandoned", answered.next.query)
-
-
-def test_a_list_the_citizen_used_is_not_logged() -> None:
-    work = FakeSearchWork()
-    used = Results("thu tuc bang lai xe", "thu tuc bang lai xe", picked="1.002804")
-    answer_question(work, "cấp đổi giấy phép lái xe", used)
-    assert work.unanswered == []
-
-
-def test_a_lost_code_has_no_card() -> None:
-    assert open_card(FakeSearchWork(), "9.999999") is None
 
 
 @dataclass
-class FakeRatingWork:
+class FakeDossiers:
+    published: bool = True
+    codes: set[str] = field(default_factory=set)
+
+    def available(self) -> bool:
+        return self.published
+
+    def looks_like_code(self, text: str) -> bool:
+        return text in self.codes
+
+
+@dataclass
+class FakeRatings:
     rated_before: set[str] = field(default_factory=set)
     stored: list[dict[str, Any]] = field(default_factory=list)
-    remembered: list[Conversation | None] = field(default_factory=list)
 
-    def has_rated(self, code: str) -> bool:
+    def has_rated(self, user_id: int, code: str) -> bool:
         return code in self.rated_before
 
     def rate(
-        self, code: str | None, *, scale: int, criteria: dict[str, Any], comment: str | None
+        self,
+        user_id: int,
+        code: str | None,
+        *,
+        scale: int,
+        criteria: dict[str, Any],
+        comment: str | None,
     ) -> None:
         self.stored.append({"code": code, "scale": scale, "criteria": criteria, "comment": comment})
 
-    def remember(self, conversation: Conversation | None) -> None:
-        self.remembered.append(conversation)
-
-
-def test_a_rating_stores_named_criteria_and_clears_the_draft() -> None:
-    work = FakeRatingWork()
-    draft = RatingDraft("H56-1", level=1, criteria={"0": 0, "2": 2, "7": 1}, comment="Nhanh")
-    rated = submit_rating(work, draft, CRITERIA)
-    assert (rated.code, rated.level, rated.replaced) == ("H56-1", 1, False)
-    assert work.stored == [
-        {"code": "H56-1", "scale": 1, "criteria": {CRITERIA[0]: 0, CRITERIA[2]: 2},
-         "comment": "Nhanh"}
-    ]  # fmt: skip
-    assert work.remembered == [None]
-
-
-def test_rating_a_dossier_again_replaces_the_first_rating() -> None:
-    work = FakeRatingWork(rated_before={"H56-1"})
-    assert submit_rating(work, RatingDraft("H56-1", level=0), CRITERIA).replaced
-
-
-def test_a_draft_without_a_level_is_not_stored() -> None:
-    work = FakeRatingWork()
-    with pytest.raises(ValueError):
-        submit_rating(work, RatingDraft(None), CRITERIA)
-    assert work.stored == [] and work.remembered == []
-
 
 @dataclass
-class FakeComplaintWork:
-    dossier_codes: set[str] = field(default_factory=set)
+class FakeComplaints:
     filed: list[dict[str, Any]] = field(default_factory=list)
-    remembered: list[Conversation | None] = field(default_factory=list)
-
-    def is_dossier_code(self, text: str) -> bool:
-        return text in self.dossier_codes
 
     def file(
         self,
+        user_id: int,
         text: str,
         *,
         attachment: tuple[str, str] | None,
@@ -163,23 +112,104 @@ class FakeComplaintWork:
         self.filed.append({"text": text, "dossier": dossier_code, "procedure": procedure_code})
         return f"PA-{len(self.filed):06d}"
 
-    def remember(self, conversation: Conversation | None) -> None:
-        self.remembered.append(conversation)
+
+@dataclass
+class FakeServices:
+    """The container's shape, with in-memory services."""
+
+    catalog: FakeCatalog = field(default_factory=FakeCatalog)
+    dossiers: FakeDossiers = field(default_factory=FakeDossiers)
+    users: FakeUsers = field(default_factory=FakeUsers)
+    ratings: FakeRatings = field(default_factory=FakeRatings)
+    complaints: FakeComplaints = field(default_factory=FakeComplaints)
+
+
+def test_a_clear_question_opens_its_card_and_clears_the_state() -> None:
+    work = FakeServices()
+    answered = answer_question(work, USER, "cấp đổi giấy phép lái xe", None)
+    assert answered.card is not None and answered.card.procedure.name == "Đổi giấy phép lái xe"
+    assert answered.card.dossiers and answered.next is None
+    assert work.users.remembered == [None] and work.catalog.unanswered == []
+
+
+def test_a_question_about_fees_opens_the_fees_section_only() -> None:
+    work = FakeServices()
+    answered = answer_question(work, USER, "đổi giấy phép lái xe hết bao nhiêu tiền", None)
+    assert answered.card is not None and answered.card.aspect is Aspect.FEES
+    assert answered.card.variants == [] and not answered.card.dossiers
+
+
+def test_nothing_found_is_logged_for_staff() -> None:
+    work = FakeServices()
+    answered = answer_question(work, USER, "đặt pizza", None)
+    assert answered.answer.kind is AnswerKind.NONE and answered.card is None
+    assert work.catalog.unanswered == [("none", "đặt pizza")]
+
+
+def test_a_list_is_remembered_and_an_unused_list_is_logged_as_abandoned() -> None:
+    work = FakeServices()
+    answered = answer_question(work, USER, "thu tuc bang lai xe", None)
+    assert answered.answer.kind in (AnswerKind.LIST, AnswerKind.CHOICE)
+    assert isinstance(answered.next, Results) and work.users.remembered == [answered.next]
+    answer_question(work, USER, "cấp đổi giấy phép lái xe", answered.next)
+    assert work.catalog.unanswered[0] == ("abandoned", answered.next.query)
+
+
+def test_a_list_the_citizen_used_is_not_logged() -> None:
+    work = FakeServices()
+    used = Results("thu tuc bang lai xe", "thu tuc bang lai xe", picked="1.002804")
+    answer_question(work, USER, "cấp đổi giấy phép lái xe", used)
+    assert work.catalog.unanswered == []
+
+
+def test_a_lost_code_has_no_card() -> None:
+    assert open_card(FakeServices(), "9.999999") is None
+
+
+def test_a_rating_stores_named_criteria_and_clears_the_draft() -> None:
+    work = FakeServices()
+    draft = RatingDraft("H56-1", level=1, criteria={"0": 0, "2": 2, "7": 1}, comment="Nhanh")
+    rated = submit_rating(work, USER, draft, CRITERIA)
+    assert (rated.code, rated.level, rated.replaced) == ("H56-1", 1, False)
+    assert work.ratings.stored == [
+        {"code": "H56-1", "scale": 1, "criteria": {CRITERIA[0]: 0, CRITERIA[2]: 2},
+         "comment": "Nhanh"}
+    ]  # fmt: skip
+    assert work.users.remembered == [None]
+
+
+def test_rating_a_dossier_again_replaces_the_first_rating() -> None:
+    work = FakeServices(ratings=FakeRatings(rated_before={"H56-1"}))
+    assert submit_rating(work, USER, RatingDraft("H56-1", level=0), CRITERIA).replaced
+
+
+def test_a_draft_without_a_level_is_not_stored() -> None:
+    work = FakeServices()
+    with pytest.raises(ValueError):
+        submit_rating(work, USER, RatingDraft(None), CRITERIA)
+    assert work.ratings.stored == [] and work.users.remembered == []
 
 
 def test_a_complaint_about_a_dossier_is_filed_with_its_due_date() -> None:
-    work = FakeComplaintWork(dossier_codes={"H56-1"})
+    work = FakeServices(dossiers=FakeDossiers(codes={"H56-1"}))
     friday = date(2026, 11, 27)
-    filed = file_complaint(work, ComplaintDraft("H56-1", "Hẹn sai ngày"), friday, 10)
+    filed = file_complaint(work, USER, ComplaintDraft("H56-1", "Hẹn sai ngày"), friday, 10)
     assert filed.ticket == "PA-000001" and filed.due == date(2026, 12, 11)
-    assert work.filed == [{"text": "Hẹn sai ngày", "dossier": "H56-1", "procedure": None}]
-    assert work.remembered == [None]
+    assert work.complaints.filed == [
+        {"text": "Hẹn sai ngày", "dossier": "H56-1", "procedure": None}
+    ]
+    assert work.users.remembered == [None]
 
 
 def test_a_complaint_about_a_procedure_names_the_procedure() -> None:
-    work = FakeComplaintWork()
-    file_complaint(work, ComplaintDraft("1.000656", "Thiếu hướng dẫn"), date(2026, 11, 30), 10)
-    assert work.filed[0]["procedure"] == "1.000656" and work.filed[0]["dossier"] is None
+    work = FakeServices()
+    file_complaint(
+        work, USER, ComplaintDraft("1.000656", "Thiếu hướng dẫn"), date(2026, 11, 30), 10
+    )
+    assert (
+        work.complaints.filed[0]["procedure"] == "1.000656"
+        and work.complaints.filed[0]["dossier"] is None
+    )
 
 
 def test_scoring_a_draft_keeps_to_the_configured_scale() -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from tthc.audit import repository
 from tthc.audit.models import AuditEntry
 from tthc.core.database import Database
+from tthc.core.redaction import redact
 
 
 @dataclass(frozen=True)
@@ -34,4 +36,16 @@ class AuditService:
             entries = repository.recent(session=session, offset=page * size, limit=size)
             for entry in entries:
                 session.expunge(entry)
+                entry.details = _redacted(entry.details)
         return AuditPage(entries, page, pages, total)
+
+
+def _redacted(value: Any) -> Any:
+    """Journal details as staff read them in bulk: citizens' words through the one rule."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _redacted(v) for k, v in value.items()}
+    return value

@@ -16,9 +16,9 @@ from telegram import Update
 from tthc.bot.context import BotContext
 from tthc.bot.sender import send
 from tthc.bot.views import Views
-from tthc.catalog.chitchat import redact
 from tthc.core.database import DatabaseUnavailable
 from tthc.core.inputs import sanitize
+from tthc.core.redaction import redact
 from tthc.users.conversation import Conversation
 from tthc.users.roles import Role
 from tthc.users.service import LANGUAGES, UserView

@@ -68,8 +68,6 @@ _INDEX = {phrase: kind for kind, phrases in _PHRASES.items() for phrase in phras
 _LONGEST = max(len(p.split()) for p in _INDEX)
 _NUMBER_ONLY = re.compile(r"^[\s+()\-.0-9]+$")
 _PROCEDURE_CODE = re.compile(r"^\d\.\d{6}$")  # "1.001193" opens a procedure
-_DIGIT_RUN = re.compile(r"(?:\+?\d[\s.\-]?){6,}\d")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
 
 def chitchat(text: str) -> Chitchat | None:
@@ -109,8 +107,3 @@ def chitchat(text: str) -> Chitchat | None:
 
 def _emoji_or_punctuation(text: str) -> bool:
     return all(unicodedata.category(c)[0] in "SPZ" or c in "\ufe0f\u200d" for c in text)
-
-
-def redact(text: str) -> str:
-    """The text without phone, ID or account numbers and e-mail addresses (for logs)."""
-    return _EMAIL.sub("•••@•••", _DIGIT_RUN.sub("•••", text))

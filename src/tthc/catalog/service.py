@@ -27,7 +27,6 @@ from tthc.catalog.bundled import (
     bundled_phrasing,
     bundled_synonyms,
 )
-from tthc.catalog.chitchat import redact
 from tthc.catalog.exporter import procedure_to_record
 from tthc.catalog.importer import CatalogDiff, apply_import, compute_diff
 from tthc.catalog.models import Procedure, UnansweredQuery
@@ -35,6 +34,7 @@ from tthc.catalog.records import ParsedFile
 from tthc.catalog.search import Entry, SearchIndex
 from tthc.core.database import Database
 from tthc.core.lru import LRU
+from tthc.core.redaction import redact
 from tthc.core.text import fold, nfc
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,8 @@
 """Answering a citizen's question, as one unit of work.
 
-The use case decides; the Telegram adapter renders. Everything it needs from storage is
-in `SearchWork`, so a unit test can hand it an in-memory fake and run in milliseconds.
+The use case decides; the Telegram adapter renders. It calls the services directly,
+typed by the few methods it uses (`SearchServices`), so a unit test can hand it
+in-memory fakes and run in milliseconds.
 """
 
 from __future__ import annotations
@@ -13,23 +14,38 @@ from tthc.catalog.answering import Answer, AnswerKind
 from tthc.catalog.models import Procedure
 from tthc.catalog.question import Aspect
 from tthc.catalog.search import Entry
-from tthc.users.conversation import Conversation, Results
+from tthc.users.conversation import Conversation, Remembers, Results
 
 
-class SearchWork(Protocol):
-    """What answering a question reads and writes, within one unit of work."""
+class CatalogReader(Protocol):
+    """The catalogue service as answering a question uses it."""
 
     def answer(self, text: str) -> Answer: ...
 
-    def procedure(self, code: str) -> Procedure | None: ...
+    def get(self, code: str) -> Procedure | None: ...
 
     def level_variants(self, code: str) -> list[Entry]: ...
 
-    def dossiers_available(self) -> bool: ...
+    def record_unanswered(
+        self, *, kind: str, query: str, normalized: str, user_id: int | None = None
+    ) -> None: ...
 
-    def record_unanswered(self, *, kind: str, query: str, normalized: str) -> None: ...
 
-    def remember(self, conversation: Conversation | None) -> None: ...
+class DossierAvailability(Protocol):
+    def available(self) -> bool: ...
+
+
+class SearchServices(Protocol):
+    """The services a question touches; the application's container is one."""
+
+    @property
+    def catalog(self) -> CatalogReader: ...
+
+    @property
+    def dossiers(self) -> DossierAvailability: ...
+
+    @property
+    def users(self) -> Remembers: ...
 
 
 @dataclass(frozen=True)
@@ -51,34 +67,41 @@ class Answered:
     next: Conversation | None
 
 
-def answer_question(work: SearchWork, text: str, previous: Conversation | None) -> Answered:
+def answer_question(
+    services: SearchServices, user_id: int, text: str, previous: Conversation | None
+) -> Answered:
     """Answer a question; log it when nothing matched, or when the list before went unused."""
+    catalog = services.catalog
+    answer = catalog.answer(text)
+    if answer.kind is AnswerKind.CHAT:  # small talk: answered, never logged, nothing forgotten
+        return Answered(answer, None, previous)
     if isinstance(previous, Results) and previous.picked is None:
-        work.record_unanswered(
-            kind="abandoned", query=previous.query, normalized=previous.normalized
+        catalog.record_unanswered(
+            kind="abandoned", query=previous.query, normalized=previous.normalized, user_id=user_id
         )
-    answer = work.answer(text)
     result = answer.result
     best = answer.shown[0] if answer.shown else None
     if answer.kind is AnswerKind.CARD and best is not None:
-        card = open_card(work, best.code, answer.aspect)
-        work.remember(None)
+        card = open_card(services, best.code, answer.aspect)
+        services.users.remember(user_id, None)
         return Answered(answer, card, None)
     if answer.kind is AnswerKind.NONE:
-        work.record_unanswered(kind="none", query=result.query, normalized=result.normalized)
-        work.remember(None)
+        catalog.record_unanswered(
+            kind="none", query=result.query, normalized=result.normalized, user_id=user_id
+        )
+        services.users.remember(user_id, None)
         return Answered(answer, None, None)
     aspect = answer.aspect.value if answer.aspect else None
     listing = Results(result.query[:500], result.normalized, aspect)
-    work.remember(listing)
+    services.users.remember(user_id, listing)
     return Answered(answer, None, listing)
 
 
-def open_card(work: SearchWork, code: str, aspect: Aspect | None = None) -> Card | None:
+def open_card(services: SearchServices, code: str, aspect: Aspect | None = None) -> Card | None:
     """A procedure with what its card shows (None: the code is not, or no longer, there)."""
-    procedure = work.procedure(code)
+    procedure = services.catalog.get(code)
     if procedure is None:
         return None
-    variants = [] if aspect is not None else work.level_variants(code)
-    available = False if aspect is not None else work.dossiers_available()
+    variants = [] if aspect is not None else services.catalog.level_variants(code)
+    available = False if aspect is not None else services.dossiers.available()
     return Card(procedure, variants, aspect, available)

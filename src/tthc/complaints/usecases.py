@@ -7,16 +7,15 @@ from datetime import date
 from typing import Protocol
 
 from tthc.complaints.service import answer_due
-from tthc.users.conversation import ComplaintDraft, Conversation
+from tthc.users.conversation import ComplaintDraft, Remembers
 
 
-class ComplaintWork(Protocol):
-    """What filing a complaint reads and writes, within one unit of work."""
-
-    def is_dossier_code(self, text: str) -> bool: ...
+class Complaints(Protocol):
+    """The complaints service as filing one uses it."""
 
     def file(
         self,
+        user_id: int,
         text: str,
         *,
         attachment: tuple[str, str] | None,
@@ -24,7 +23,22 @@ class ComplaintWork(Protocol):
         procedure_code: str | None,
     ) -> str: ...
 
-    def remember(self, conversation: Conversation | None) -> None: ...
+
+class DossierCodes(Protocol):
+    def looks_like_code(self, text: str) -> bool: ...
+
+
+class ComplaintServices(Protocol):
+    """The services filing a complaint touches; the application's container is one."""
+
+    @property
+    def complaints(self) -> Complaints: ...
+
+    @property
+    def dossiers(self) -> DossierCodes: ...
+
+    @property
+    def users(self) -> Remembers: ...
 
 
 @dataclass(frozen=True)
@@ -36,16 +50,19 @@ class Filed:
     due: date
 
 
-def file_complaint(work: ComplaintWork, draft: ComplaintDraft, today: date, days: int) -> Filed:
+def file_complaint(
+    services: ComplaintServices, user_id: int, draft: ComplaintDraft, today: date, days: int
+) -> Filed:
     """File the confirmed draft: what it is about is a dossier or a procedure code."""
     about = draft.about
-    dossier_code = about if about and work.is_dossier_code(about) else None
+    dossier_code = about if about and services.dossiers.looks_like_code(about) else None
     procedure_code = about if about and not dossier_code else None
-    ticket = work.file(
+    ticket = services.complaints.file(
+        user_id,
         draft.text,
         attachment=draft.attachment,
         dossier_code=dossier_code,
         procedure_code=procedure_code,
     )
-    work.remember(None)
+    services.users.remember(user_id, None)
     return Filed(ticket, days, answer_due(today, days))

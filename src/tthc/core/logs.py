@@ -12,15 +12,16 @@ import re
 import sys
 from typing import Any
 
-# A bot token "123456789:AA…"; phone and ID numbers as Vietnamese write them (0…, +84…).
+from tthc.core.redaction import redact
+
+# A bot token "123456789:AA…" (HTTP clients log request URLs, which carry it).
 _TOKEN = re.compile(r"(?<!\d)\d{5,12}:[A-Za-z0-9_-]{20,}")
-_PERSONAL_NUMBER = re.compile(r"(?<![\d.])(?:\+84|0)(?:[\s.-]?\d){8,11}(?![\d.])")
 MAX_LINE = 4000
 
 
 def scrub(text: str) -> str:
-    """A log line without the bot token or phone/ID numbers, and not endlessly long."""
-    text = _PERSONAL_NUMBER.sub("<number>", _TOKEN.sub("<token>", text))
+    """A log line without the bot token or personal data (core.redaction), not endlessly long."""
+    text = redact(_TOKEN.sub("<token>", text))
     return text if len(text) <= MAX_LINE else text[: MAX_LINE - 3] + "..."
 
 

@@ -5,19 +5,33 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from tthc.users.conversation import Conversation, RatingDraft
+from tthc.users.conversation import Conversation, RatingDraft, Remembers
 
 
-class RatingWork(Protocol):
-    """What sending a rating reads and writes, within one unit of work."""
+class Ratings(Protocol):
+    """The ratings service as sending a rating uses it."""
 
-    def has_rated(self, code: str) -> bool: ...
+    def has_rated(self, user_id: int, code: str) -> bool: ...
 
     def rate(
-        self, code: str | None, *, scale: int, criteria: dict[str, Any], comment: str | None
+        self,
+        user_id: int,
+        code: str | None,
+        *,
+        scale: int,
+        criteria: dict[str, Any],
+        comment: str | None,
     ) -> None: ...
 
-    def remember(self, conversation: Conversation | None) -> None: ...
+
+class RatingServices(Protocol):
+    """The services sending a rating touches; the application's container is one."""
+
+    @property
+    def ratings(self) -> Ratings: ...
+
+    @property
+    def users(self) -> Remembers: ...
 
 
 @dataclass(frozen=True)
@@ -52,7 +66,9 @@ def scored(
     return replace(draft, criteria={**draft.criteria, str(criterion): level})
 
 
-def submit_rating(work: RatingWork, draft: RatingDraft, criteria_names: list[str]) -> Rated:
+def submit_rating(
+    services: RatingServices, user_id: int, draft: RatingDraft, criteria_names: list[str]
+) -> Rated:
     """Store the draft (its level must be chosen) and clear it."""
     if draft.level is None:
         raise ValueError("a rating needs a level")
@@ -61,7 +77,8 @@ def submit_rating(work: RatingWork, draft: RatingDraft, criteria_names: list[str
         for i, level in draft.criteria.items()
         if int(i) < len(criteria_names)
     }
-    replaced = work.has_rated(draft.code) if draft.code else False
-    work.rate(draft.code, scale=draft.level, criteria=criteria, comment=draft.comment)
-    work.remember(None)
+    ratings = services.ratings
+    replaced = ratings.has_rated(user_id, draft.code) if draft.code else False
+    ratings.rate(user_id, draft.code, scale=draft.level, criteria=criteria, comment=draft.comment)
+    services.users.remember(user_id, None)
     return Rated(draft.code, draft.level, replaced)

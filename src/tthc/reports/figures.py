@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 from tthc.core.clock import VIETNAM
 from tthc.core.database import Database
+from tthc.core.redaction import redact
 from tthc.dossiers.models import Dossier
 from tthc.dossiers.status import Status, Timeliness, deadline
 from tthc.ratings.models import Rating
@@ -177,7 +178,7 @@ def _groups(ratings: list[Rating], n: int, key: object) -> list[Group]:
         buckets[name or "(không rõ)"].append(r)
     groups = []
     for name, items in buckets.items():
-        comments = [r.comment for r in items if r.comment and r.scale == n - 1]
+        comments = [redact(r.comment) for r in items if r.comment and r.scale == n - 1]
         groups.append(Group(name, _shares(items, n), comments[:5]))
     return sorted(groups, key=lambda g: (-g.shares.total, g.name))
 

@@ -106,6 +106,12 @@ Conversation = (
 )
 
 
+class Remembers(Protocol):
+    """The users service as use cases see it: where a citizen's next step is kept."""
+
+    def remember(self, user_id: int, conversation: Conversation | None) -> None: ...
+
+
 class Stored(Protocol):
     """Where a state is kept: a user's `state` and `state_data`."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from telegram import Update
 
@@ -14,50 +14,11 @@ from tthc.bot.links import PROCEDURE_LINK, code_from_payload, deep_link
 from tthc.bot.replies import Reply
 from tthc.bot.sender import send, typing_if_slow
 from tthc.catalog.answering import Answer, AnswerKind
-from tthc.catalog.chitchat import Chitchat, chitchat
-from tthc.catalog.models import Procedure
+from tthc.catalog.chitchat import Chitchat
 from tthc.catalog.question import Aspect
-from tthc.catalog.search import Entry
-from tthc.catalog.service import CatalogService
 from tthc.catalog.usecases import Card, answer_question, open_card
-from tthc.dossiers.service import DossierService
-from tthc.users.conversation import Conversation, Results, read
-from tthc.users.service import UserService, UserView
-
-
-@dataclass
-class ServicesWork:
-    """`SearchWork` over the application's services, for one user (see catalog.usecases)."""
-
-    catalog: CatalogService
-    dossiers: DossierService
-    users: UserService
-    user_id: int
-
-    @classmethod
-    def of(cls, context: BotContext, user: UserView) -> ServicesWork:
-        s = context.services
-        return cls(s.catalog, s.dossiers, s.users, user.id)
-
-    def answer(self, text: str) -> Answer:
-        return self.catalog.answer(text)
-
-    def procedure(self, code: str) -> Procedure | None:
-        return self.catalog.get(code)
-
-    def level_variants(self, code: str) -> list[Entry]:
-        return self.catalog.level_variants(code)
-
-    def dossiers_available(self) -> bool:
-        return self.dossiers.available()
-
-    def record_unanswered(self, *, kind: str, query: str, normalized: str) -> None:
-        self.catalog.record_unanswered(
-            kind=kind, query=query, normalized=normalized, user_id=self.user_id
-        )
-
-    def remember(self, conversation: Conversation | None) -> None:
-        self.users.remember(self.user_id, conversation)
+from tthc.users.conversation import Results, read
+from tthc.users.service import UserView
 
 
 def views(context: BotContext) -> CatalogViews:
@@ -70,16 +31,15 @@ async def question(update: Update, context: BotContext, user: UserView, text: st
     if len(text) > limit:  # a question; complaints and comments have their own limits
         await reply_text(update, context, user, "too_long", length=len(text), limit=limit)
         return True
-    small_talk = chitchat(text)
+    async with typing_if_slow(update, context):
+        answered = await context.call(answer_question, context.services, user.id, text, read(user))
+    if answered.card is not None:
+        await send(update, context, card_reply(context, user, answered.card, edit=False))
+        return True
+    small_talk = answered.answer.chat
     if small_talk is not None:  # answered, not searched, not logged
         menu = small_talk in (Chitchat.GREETING, Chitchat.WHO)
         await reply_text(update, context, user, "chitchat", menu=menu, kind=small_talk.value)
-        return True
-    work = ServicesWork.of(context, user)
-    async with typing_if_slow(update, context):
-        answered = await context.call(answer_question, work, text, read(user))
-    if answered.card is not None:
-        await send(update, context, card_reply(context, user, answered.card, edit=False))
         return True
     await send(update, context, search_reply(views(context), user.language, answered.answer))
     return True
@@ -124,7 +84,7 @@ async def show_card(
     aspect: Aspect | None = None,
 ) -> None:
     """A procedure's card (or its `aspect` section), or the `unknown` reply for a lost code."""
-    card = await context.call(open_card, ServicesWork.of(context, user), code, aspect)
+    card = await context.call(open_card, context.services, code, aspect)
     if card is None:
         await reply_text(update, context, user, unknown, menu=True, code=code)
         return

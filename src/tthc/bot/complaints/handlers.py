@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden
@@ -24,55 +24,21 @@ from tthc.bot.context import BotContext
 from tthc.bot.dossiers import handlers as dossiers
 from tthc.bot.roles import requires
 from tthc.bot.sender import send, send_to
-from tthc.complaints.service import ComplaintService, ticket
+from tthc.complaints.service import ticket
 from tthc.complaints.usecases import file_complaint
 from tthc.core.clock import vietnam_today
-from tthc.dossiers.service import DossierService
 from tthc.users.conversation import (
     ComplaintDraft,
     ComplaintPrompt,
-    Conversation,
     DossierIntent,
     read,
 )
 from tthc.users.roles import Role
-from tthc.users.service import UserService, UserView
+from tthc.users.service import UserView
 
 log = logging.getLogger(__name__)
 MAX_COMPLAINT = 4000  # the complaint text column and its validation agree
 PROCEDURE_CODE = re.compile(r"^\d\.\d{6}$")
-
-
-@dataclass
-class ServicesWork:
-    """`ComplaintWork` over the application's services, for one user."""
-
-    complaints: ComplaintService
-    dossiers: DossierService
-    users: UserService
-    user_id: int
-
-    def is_dossier_code(self, text: str) -> bool:
-        return self.dossiers.looks_like_code(text)
-
-    def file(
-        self,
-        text: str,
-        *,
-        attachment: tuple[str, str] | None,
-        dossier_code: str | None,
-        procedure_code: str | None,
-    ) -> str:
-        return self.complaints.file(
-            self.user_id,
-            text,
-            attachment=attachment,
-            dossier_code=dossier_code,
-            procedure_code=procedure_code,
-        )
-
-    def remember(self, conversation: Conversation | None) -> None:
-        self.users.remember(self.user_id, conversation)
 
 
 def views(context: BotContext) -> ComplaintViews:
@@ -191,9 +157,10 @@ async def complaint_button(update: Update, context: BotContext) -> None:
         await ask_complaint(update, context, user, draft.about)
         return
     s = context.services
-    work = ServicesWork(s.complaints, s.dossiers, s.users, user.id)
     days = s.settings.complaint_answer_days
-    filed = await context.call(file_complaint, work, draft, vietnam_today(), days)
+    filed = await context.call(
+        file_complaint, context.services, user.id, draft, vietnam_today(), days
+    )
     reply = common_views(context).text(
         user.language,
         "complaint_filed",

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 from telegram import Update
 
@@ -22,32 +21,12 @@ from tthc.bot.ratings import callbacks
 from tthc.bot.ratings.views import RatingViews
 from tthc.bot.sender import send
 from tthc.dossiers.service import Outcome
-from tthc.ratings.service import RatingRefusal, RatingService
+from tthc.ratings.service import RatingRefusal
 from tthc.ratings.usecases import scored, submit_rating
-from tthc.users.conversation import Conversation, DossierIntent, RatingDraft, read
-from tthc.users.service import UserService, UserView
+from tthc.users.conversation import DossierIntent, RatingDraft, read
+from tthc.users.service import UserView
 
 MAX_COMMENT = 2000
-
-
-@dataclass
-class ServicesWork:
-    """`RatingWork` over the application's services, for one user (see ratings.usecases)."""
-
-    ratings: RatingService
-    users: UserService
-    user_id: int
-
-    def has_rated(self, code: str) -> bool:
-        return self.ratings.has_rated(self.user_id, code)
-
-    def rate(
-        self, code: str | None, *, scale: int, criteria: dict[str, Any], comment: str | None
-    ) -> None:
-        self.ratings.rate(self.user_id, code, scale=scale, criteria=criteria, comment=comment)
-
-    def remember(self, conversation: Conversation | None) -> None:
-        self.users.remember(self.user_id, conversation)
 
 
 def views(context: BotContext) -> RatingViews:
@@ -135,8 +114,9 @@ async def rating_button(update: Update, context: BotContext) -> None:
 
 async def _submit(update: Update, context: BotContext, user: UserView, draft: RatingDraft) -> None:
     services = context.services
-    work = ServicesWork(services.ratings, services.users, user.id)
-    rated = await context.call(submit_rating, work, draft, services.settings.rating_criteria)
+    rated = await context.call(
+        submit_rating, services, user.id, draft, services.settings.rating_criteria
+    )
     level = services.messages.term(user.language, services.settings.rating_scale[rated.level])
     await reply_text(
         update,
