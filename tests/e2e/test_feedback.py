@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from tests.conftest import _fresh_db
 from tests.e2e.test_dossiers import code, load, row
+from tests.fakeapi import SentMessage
 from tests.harness import BotHarness, FakeServer, wait_until
 from tthc.bot.reports.handlers import weekly_digest
 from tthc.core.claims import claim_once
@@ -140,9 +141,13 @@ async def test_complaint_staff_reply_reaches_the_citizen(fbot: BotHarness) -> No
     done = await staff.send(
         "/traloi PA-000001 Xin lỗi anh, bộ phận một cửa sẽ liên hệ lại hôm nay."
     )
-    assert done[0].plain == "✅ Đã gửi trả lời phản ánh PA-000001 cho người dân."
-    to_citizen = [m for m in fbot.api.sent[before:] if m.chat_id == 303]
-    assert [m.plain for m in to_citizen] == [
+    assert done[0].plain.startswith("✅ Đã lưu trả lời phản ánh PA-000001; bot gửi cho người dân")
+
+    def to_citizen() -> list[SentMessage]:
+        return [m for m in fbot.api.sent[before:] if m.chat_id == 303]
+
+    await wait_until(lambda: to_citizen())  # delivered by the outbox, like every notification
+    assert [m.plain for m in to_citizen()] == [
         "📬 Trả lời phản ánh PA-000001\nXin lỗi anh, bộ phận một cửa sẽ liên hệ lại hôm nay."
     ]
     assert (await staff.send("/dong pa-000001"))[0].plain == "✅ Đã đóng phản ánh PA-000001."

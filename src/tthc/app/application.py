@@ -130,7 +130,7 @@ def add_handlers(application: BotApplication) -> None:
     ratings.register(application, routes)
     complaints.register(application, routes)
     users.register(application)
-    reports.register(application)
+    reports.register(application, routes)
     staff.register(application, routes)  # after complaints: their files come first
     application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command))
     application.add_handler(MessageHandler(filters.TEXT, dispatcher.text))

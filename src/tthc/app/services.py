@@ -100,7 +100,7 @@ def build_services(settings: Settings, *, db: Database | None = None) -> Service
         outbox=outbox,
         roles=RoleService(database, settings.admin_ids),
         ratings=RatingService(database, dossiers, settings.rating_scale, settings.rating_criteria),
-        complaints=ComplaintService(database),
+        complaints=ComplaintService(database, outbox),
         uploads=UploadService(database, catalog, functools.partial(dossier_reader, settings)),
         inbox=UnansweredInbox(
             database,

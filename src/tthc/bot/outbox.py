@@ -33,7 +33,7 @@ async def deliver_outbox(context: BotContext) -> None:
             user = await context.call(services.users.touch, item.user_id)
             notice = context.routes.notices.get(item.message.kind)
             reply = await notice(context, item.message, user.language) if notice else None
-            if reply is None:
+            if not reply:
                 await context.call(services.outbox.failed, item.id, "nothing to say any more")
                 continue
             await send_to(context.bot, item.user_id, reply)

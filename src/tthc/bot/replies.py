@@ -40,6 +40,26 @@ class Reply:
     notice: str | None = None
 
 
+@dataclass(frozen=True)
+class Photo:
+    """A picture to send (a chart), with a one-line caption."""
+
+    data: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to send (a workbook)."""
+
+    data: bytes
+    filename: str
+
+
+# What a notification or a report is made of, sent in order.
+Outgoing = Reply | Photo | Document
+
+
 def rows(*rows_: list[Button] | tuple[Button, ...]) -> tuple[tuple[Button, ...], ...]:
     """Build a keyboard from rows, dropping empty ones."""
     return tuple(tuple(r) for r in rows_ if r)

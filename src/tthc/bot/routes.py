@@ -7,13 +7,13 @@ module global: two applications in one process (tests, the console) never share 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from telegram import Update
 
 from tthc.bot.context import BotContext
-from tthc.bot.replies import Reply
+from tthc.bot.replies import Outgoing
 from tthc.core.models import OutboxMessage
 from tthc.users.conversation import DossierIntent, Step
 from tthc.users.service import UserView
@@ -26,7 +26,7 @@ AttachmentRoute = Callable[[Update, BotContext, UserView], Awaitable[bool]]
 # What to do with a dossier a lookup found, for an intent another capability owns.
 FoundRoute = Callable[[Update, BotContext, UserView, str], Awaitable[None]]
 # What a queued outbox message says, in the recipient's language (None: nothing any more).
-Notice = Callable[[BotContext, OutboxMessage, str], Awaitable[Reply | None]]
+Notice = Callable[[BotContext, OutboxMessage, str], Awaitable[Outgoing | Sequence[Outgoing] | None]]
 
 
 @dataclass

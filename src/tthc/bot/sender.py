@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from tthc.bot.context import BotContext
-from tthc.bot.replies import Reply
+from tthc.bot.replies import Document, Outgoing, Photo, Reply
 from tthc.bot.split import split_html
 from tthc.bot.turns import outside_turn, stored
 
@@ -99,11 +99,18 @@ async def _deliver(update: Update, context: BotContext, reply: Reply) -> None:
     await _send_parts(context.bot, chat.id, parts, markup)
 
 
-async def send_to(bot: Bot, chat_id: int, reply: Reply) -> None:
-    """Send a reply to a chat outside any update (notifications, answers, reports)."""
+async def send_to(bot: Bot, chat_id: int, reply: Outgoing | Sequence[Outgoing]) -> None:
+    """Send to a chat outside any update (notifications, answers, reports), in order."""
     await stored()
+    items = [reply] if isinstance(reply, Reply | Photo | Document) else list(reply)
     async with outside_turn():
-        await _send_parts(bot, chat_id, split_html(reply.text), keyboard(reply))
+        for item in items:
+            if isinstance(item, Photo):
+                await bot.send_photo(chat_id, photo=item.data, caption=item.caption or None)
+            elif isinstance(item, Document):
+                await bot.send_document(chat_id, document=InputFile(item.data, item.filename))
+            else:
+                await _send_parts(bot, chat_id, split_html(item.text), keyboard(item))
 
 
 async def _send_parts(

@@ -10,8 +10,10 @@ from tthc.complaints import repository
 from tthc.complaints.models import Complaint
 from tthc.core.clock import utcnow
 from tthc.core.database import Database
+from tthc.core.outbox import Outbox
 
 TICKET = re.compile(r"^PA-?(\d{1,9})$", re.IGNORECASE)
+ANSWER_NOTICE = "complaint_answer"  # the outbox kind that carries staff's answer
 
 
 def answer_due(filed: date, working_days: int) -> date:
@@ -51,8 +53,9 @@ class Answered:
 class ComplaintService:
     """Filing, listing, answering and closing complaints."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, outbox: Outbox) -> None:
         self.db = db
+        self.outbox = outbox
 
     def file(
         self,
@@ -81,7 +84,11 @@ class ComplaintService:
             return repository.open_complaints(session=session, limit=limit)
 
     def answer(self, text_ticket: str, answer: str, *, staff_id: int) -> Answered | None:
-        """Record staff's answer; None for an unknown or closed ticket."""
+        """Record staff's answer and queue it for the citizen; None for an unknown or closed ticket.
+
+        The answer and its delivery are one transaction: the outbox sends it (retrying,
+        once per answer, on whichever instance), so a slow or refused send never loses it.
+        """
         complaint_id = ticket_id(text_ticket)
         if complaint_id is None or not answer.strip():
             return None
@@ -94,7 +101,14 @@ class ComplaintService:
             complaint.answered_by = staff_id
             complaint.answered_at = utcnow()
             repository.save_complaint(session=session, complaint=complaint)
-            return Answered(ticket(complaint_id), complaint.user_id, complaint.answer)
+            answered = Answered(ticket(complaint_id), complaint.user_id, complaint.answer)
+            self.outbox.enqueue(
+                user_id=complaint.user_id,
+                kind=ANSWER_NOTICE,
+                payload={"ticket": answered.ticket, "answer": answered.answer},
+                dedupe=f"pa:{complaint_id}:{complaint.answered_at.timestamp():.0f}",
+            )
+            return answered
 
     def close(self, text_ticket: str) -> bool:
         """Close a ticket; False when it does not exist."""

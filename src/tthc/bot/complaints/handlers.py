@@ -7,7 +7,6 @@ import re
 from dataclasses import replace
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden
 
 from tthc.bot.common import (
     arguments,
@@ -22,11 +21,13 @@ from tthc.bot.complaints import callbacks
 from tthc.bot.complaints.views import ComplaintViews
 from tthc.bot.context import BotContext
 from tthc.bot.dossiers import handlers as dossiers
+from tthc.bot.replies import Reply
 from tthc.bot.roles import requires
-from tthc.bot.sender import send, send_to
+from tthc.bot.sender import send
 from tthc.complaints.service import ticket
 from tthc.complaints.usecases import file_complaint
 from tthc.core.clock import vietnam_today
+from tthc.core.models import OutboxMessage
 from tthc.users.conversation import (
     ComplaintDraft,
     ComplaintPrompt,
@@ -207,18 +208,14 @@ async def answer_command(update: Update, context: BotContext, user: UserView) ->
     if answered is None:
         await reply_text(update, context, user, "ticket_unknown", ticket=args[0])
         return
-    citizen = await context.call(context.services.users.touch, answered.user_id)
-    note = common_views(context).text(
-        citizen.language, "complaint_answer", ticket=answered.ticket, answer=answered.answer
-    )
-    delivered = True
-    try:
-        await send_to(context.bot, answered.user_id, note)
-    except (Forbidden, BadRequest) as exc:  # the citizen blocked the bot or left
-        log.warning("complaint answer %s not delivered: %s", answered.ticket, exc)
-        delivered = False
-    await reply_text(
-        update, context, user, "staff_answered", ticket=answered.ticket, delivered=delivered
+    await reply_text(update, context, user, "staff_answered", ticket=answered.ticket)
+
+
+async def answer_notice(context: BotContext, message: OutboxMessage, lang: str) -> Reply:
+    """The outbox's message to the citizen: staff's answer to their complaint."""
+    payload = message.payload
+    return common_views(context).text(
+        lang, "complaint_answer", ticket=payload["ticket"], answer=payload["answer"]
     )
 
 

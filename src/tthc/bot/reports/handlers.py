@@ -5,21 +5,24 @@ from __future__ import annotations
 import io
 from datetime import date, datetime, timedelta
 
-from telegram import InputFile, Update
+from telegram import Update
 
 from tthc.bot.common import arguments
 from tthc.bot.context import BotContext
-from tthc.bot.replies import Reply
+from tthc.bot.replies import Document, Outgoing, Photo, Reply
 from tthc.bot.roles import requires
 from tthc.bot.sender import send_to
 from tthc.core.claims import claim_once
 from tthc.core.clock import VIETNAM
 from tthc.core.inputs import ascii_int
+from tthc.core.models import OutboxMessage
 from tthc.reports import render
 from tthc.reports.figures import dossiers as dossier_report
 from tthc.reports.figures import satisfaction
 from tthc.users.roles import Role
 from tthc.users.service import UserView
+
+DIGEST_NOTICE = "digest"  # the outbox kind of a manager's weekly digest
 
 
 @requires(Role.MANAGER)
@@ -35,12 +38,17 @@ async def report_command(update: Update, context: BotContext, user: UserView) ->
 async def send_reports(
     context: BotContext, chat_id: int, lang: str, *, days: int, today: date | None = None
 ) -> None:
-    """The manager's pack: two texts, the satisfaction chart, one workbook per report."""
+    """The manager's pack, now, to the chat that asked."""
+    last = today or date.today()
+    first = last - timedelta(days=days - 1)
+    await send_to(context.bot, chat_id, await report_pack(context, lang, first, last))
+
+
+async def report_pack(context: BotContext, lang: str, first: date, last: date) -> list[Outgoing]:
+    """Two texts, the satisfaction chart, one workbook per report."""
     services = context.services
     settings = services.settings
     messages = services.messages
-    last = today or date.today()
-    first = last - timedelta(days=days - 1)
     rated = await context.call(
         satisfaction,
         services.db,
@@ -51,34 +59,46 @@ async def send_reports(
         by="agency",
     )
     table = await context.call(dossier_report, services.db, first, last, by="level")
-    for text in (
-        messages.render(lang, "report_satisfaction", r=rated),
-        messages.render(lang, "report_dossiers", r=table),
-    ):
-        await send_to(context.bot, chat_id, Reply(text))
     labels = render.Labels.of(messages, lang)
-    chart = io.BytesIO()
+    chart, rated_book, dossier_book = io.BytesIO(), io.BytesIO(), io.BytesIO()
     await context.call(render.satisfaction_chart, rated, chart, labels)
-    await context.bot.send_photo(
-        chat_id, photo=chart.getvalue(), caption=f"{first:%d/%m/%Y} – {last:%d/%m/%Y}"
-    )
-    workbook = io.BytesIO()
-    await context.call(render.satisfaction_xlsx, rated, workbook, labels)
-    name = f"{labels.label('satisfaction_file')}_{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
-    await context.bot.send_document(chat_id, document=InputFile(workbook.getvalue(), filename=name))
-    workbook = io.BytesIO()
-    await context.call(render.dossiers_xlsx, table, workbook, labels)
-    name = f"{labels.label('dossiers_file')}_{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
-    await context.bot.send_document(chat_id, document=InputFile(workbook.getvalue(), filename=name))
+    await context.call(render.satisfaction_xlsx, rated, rated_book, labels)
+    await context.call(render.dossiers_xlsx, table, dossier_book, labels)
+    span = f"{first:%Y%m%d}-{last:%Y%m%d}"
+    return [
+        Reply(messages.render(lang, "report_satisfaction", r=rated)),
+        Reply(messages.render(lang, "report_dossiers", r=table)),
+        Photo(chart.getvalue(), f"{first:%d/%m/%Y} – {last:%d/%m/%Y}"),
+        Document(rated_book.getvalue(), f"{labels.label('satisfaction_file')}_{span}.xlsx"),
+        Document(dossier_book.getvalue(), f"{labels.label('dossiers_file')}_{span}.xlsx"),
+    ]
 
 
 async def weekly_digest(context: BotContext) -> None:
-    """The JobQueue's weekly push of the last 7 days to every manager and administrator."""
+    """The JobQueue's weekly digest: the last 7 days, queued for every manager and administrator.
+
+    One instance claims the week; the outbox then delivers (and retries) each manager's copy.
+    """
     services = context.services
-    year, week, _ = datetime.now(VIETNAM).isocalendar()
+    now = datetime.now(VIETNAM)
+    year, week, _ = now.isocalendar()
     if not await context.call(claim_once, services.db, "weekly-digest", f"{year}-W{week:02d}"):
-        return  # another bot instance sends this week's digest
+        return  # another bot instance queued this week's digest
+    last = now.date()
+    first = last - timedelta(days=6)
     managers = {user_id for user_id, _ in await context.call(services.roles.members, Role.MANAGER)}
     for user_id in sorted(managers | set(services.settings.admin_ids)):
-        lang = (await context.call(services.users.touch, user_id)).language
-        await send_reports(context, user_id, lang, days=7)
+        await context.call(
+            services.outbox.enqueue,
+            user_id=user_id,
+            kind=DIGEST_NOTICE,
+            payload={"first": first.isoformat(), "last": last.isoformat()},
+            dedupe=f"digest:{year}-W{week:02d}",
+        )
+
+
+async def digest_notice(context: BotContext, message: OutboxMessage, lang: str) -> list[Outgoing]:
+    """What a queued digest holds when the outbox delivers it: the pack for its week."""
+    payload = message.payload
+    first, last = date.fromisoformat(payload["first"]), date.fromisoformat(payload["last"])
+    return await report_pack(context, lang, first, last)
