@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench calibrate bench-dossiers bench-cards bench-uploads bench-throughput clean
+.PHONY: install run test test-fast test-unit lint bench calibrate bench-dossiers bench-cards bench-uploads bench-throughput clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -23,7 +23,18 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto
+
+## The inner loop: lint, types and every test but the sweeps (marked slow).
+test-fast: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest -n auto -m "not slow"
+
+## Unit tests only (no database, no network): seconds.
+test-unit: $(STAMP)
+	$(VENV)/bin/pytest -m "not slow" tests/unit
 
 ## What the chat answers (dev and held-out), search latency, throughput; dossier import of a 600,000-row year (about two minutes).
 bench: $(STAMP)

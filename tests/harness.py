@@ -141,6 +141,12 @@ class BotHarness:
             },
         )
 
+    async def indexed(self) -> None:
+        """Wait until the search index has caught up with the stored catalogue (it is
+        rebuilt beside the chat after a change; the old one answers meanwhile)."""
+        assert self.services is not None
+        await asyncio.to_thread(self.services.catalog.wait_for_index)
+
     async def deliver(self, update: dict[str, Any]) -> list[SentMessage]:
         before = len(self.api.sent)
         update_id = self.api.push(update)

@@ -112,6 +112,7 @@ def test_staff_alias_and_synonym_change_search(tthc: CliRunnerCall) -> None:
     assert tthc("catalog", "aliases", "9.999999").exit_code == 2
 
 
+@pytest.mark.slow  # the whole catalogue, four formats
 def test_export_formats_reimport_with_no_changes(tthc: CliRunnerCall, tmp_path: Path) -> None:
     for name in ("c.csv", "c.xlsx"):
         path = tmp_path / name

@@ -96,6 +96,7 @@ def test_broken_json_and_wrong_columns(tmp_path: Path) -> None:
         read_catalog_file(wrong)
 
 
+@pytest.mark.slow  # the whole catalogue, four formats
 @pytest.mark.parametrize("suffix", [".json", ".json.gz", ".csv", ".xlsx"])
 def test_export_reimports_with_no_diff(db: Database, tmp_path: Path, suffix: str) -> None:
     apply_import(db, read_catalog_file(CATALOG_FILE), actor="t", source="bundled")

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from sqlalchemy import insert
 
 from tests.conftest import _fresh_db
@@ -55,6 +56,7 @@ SEED = {
 }
 
 
+@pytest.mark.slow  # 622,039 dossiers
 def test_a_year_of_a_province_reproduces_its_table(
     sqlite_templates: dict[str, Path], tmp_path: Path
 ) -> None:

@@ -6,11 +6,15 @@ preview until ✅ Áp dụng; a question nobody answered reaches the citizen onc
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
+import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func
@@ -80,6 +84,7 @@ async def test_a_catalogue_file_changes_nothing_until_applied(sbot: BotHarness) 
     applied = (await staff.press("✅ Áp dụng", preview))[-1]
     assert applied.edited
     assert applied.plain.startswith("✅ Đã cập nhật danh mục: thêm 1, thay đổi 1, xoá 0 thủ tục.")
+    await sbot.indexed()
     card = (await citizen.send("nuôi chim yến"))[-1]
     assert card.plain.startswith(f"📋 {NEW_NAME}") and f"Mã: {NEW_CODE}" in card.plain
     fees = sbot.services.catalog.get("1.001193")
@@ -200,6 +205,7 @@ async def test_staff_answer_an_unanswered_question_and_the_citizen_hears_once(
     )
     card = (await asker.press("📋 Xem thủ tục", note))[-1]
     assert card.plain.startswith("📋 Đăng ký thành lập hộ kinh doanh")
+    await sbot.indexed()
     # Mapping it again tells nobody twice; another citizen now gets the card directly,
     # also without diacritics.
     again = (await staff.send(f"/gan {BUSINESS} {UNANSWERED}"))[-1]
@@ -241,6 +247,7 @@ async def test_the_inbox_buttons_map_search_and_set_aside(sbot: BotHarness) -> N
         f"✅ Từ nay «{UNANSWERED}» dẫn tới Đăng ký thành lập hộ kinh doanh"
     )
     # The search step is over: the staff member's next text is a question again.
+    await sbot.indexed()
     card = (await staff.send(UNANSWERED))[-1]
     assert card.plain.startswith("📋 Đăng ký thành lập hộ kinh doanh")
     stale = await staff.press_data(question.button("🚫 Ngoài phạm vi")["callback_data"], question)
@@ -262,3 +269,37 @@ async def test_staff_commands_are_refused_to_citizens_and_listed_for_staff(
     assert usage.plain == "Cách dùng: /gan 1.001193 câu hỏi của công dân"
     unknown = (await staff.send("/gan 9.999999 câu hỏi gì đó"))[-1]
     assert unknown.plain.startswith("Không tìm thấy thủ tục có mã 9.999999")
+
+
+async def test_after_an_import_questions_are_answered_while_the_index_is_rebuilt(
+    sbot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rebuild is held until the citizen has been answered: it cannot be what they wait for."""
+    assert sbot.services is not None
+    catalog = sbot.services.catalog
+    release, building = threading.Event(), threading.Event()
+    build = catalog._build
+
+    def held_build(session: Any) -> Any:
+        if threading.current_thread().name == "index":
+            building.set()
+            assert release.wait(30)
+        return build(session)
+
+    await sbot.indexed()  # a running bot has answered questions: its index is loaded
+    monkeypatch.setattr(catalog, "_build", held_build)
+    staff, citizen = sbot.user(STAFF), sbot.user(311)
+    preview = (await staff.send_document("danh-muc.json", catalogue_file(sbot)))[-1]
+    applied = (await staff.press("✅ Áp dụng", preview))[-1]
+    assert applied.plain.startswith("✅ Đã cập nhật danh mục")
+    started = time.perf_counter()
+    card = (await citizen.send("đăng ký khai sinh cho con"))[-1]
+    answered_in = time.perf_counter() - started
+    assert await asyncio.to_thread(building.wait, 10)  # the rebuild had begun: it is held
+    assert not release.is_set()
+    assert card.plain.startswith("📋 Thủ tục đăng ký khai sinh")  # answered by the old index
+    print(f"answered during the rebuild in {answered_in * 1000:.0f} ms")
+    release.set()
+    await sbot.indexed()
+    new = (await citizen.send("nuôi chim yến"))[-1]
+    assert new.plain.startswith(f"📋 {NEW_NAME}")

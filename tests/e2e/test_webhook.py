@@ -235,6 +235,7 @@ async def test_two_instances_answer_every_update_once_and_survive_losing_one(
     assert not [m for m in api.sent if m.chat_id == 6200]
 
 
+@pytest.mark.slow  # throughput
 async def test_many_citizens_at_once_are_all_answered(
     server: FakeServer, cluster: tuple[Proxy, list[Instance]]
 ) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from datetime import UTC, datetime
 
+import pytest
+
 from tthc.bot.catalog.callbacks import RAW_SECTIONS
 from tthc.bot.catalog.views import SECTIONS, CatalogViews
 from tthc.bot.split import TELEGRAM_LIMIT, split_html, utf16_len
@@ -13,6 +15,7 @@ from tthc.catalog.models import Procedure
 from tthc.messages import Messages
 
 
+@pytest.mark.slow  # every procedure, every section, both languages
 def test_every_section_of_every_bundled_procedure_renders_in_both_languages() -> None:
     views = CatalogViews(Messages())
     updated = datetime(2026, 11, 28, tzinfo=UTC)

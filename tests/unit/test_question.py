@@ -104,6 +104,7 @@ def test_an_age_picks_the_case(answerer: Answerer, query: str, code: str) -> Non
     assert answer.kind is AnswerKind.CARD and answer.shown[0].code == code
 
 
+@pytest.mark.slow  # every evaluation question
 def test_no_reply_to_any_evaluation_question_has_two_buttons_alike(answerer: Answerer) -> None:
     views = CatalogViews(Messages())
     for case in load_cases():

@@ -66,6 +66,7 @@ def test_evaluation_set_is_labelled_with_catalogue_codes(index: SearchIndex) -> 
     assert len({c.query.lower() for c in cases}) == len(cases)
 
 
+@pytest.mark.slow  # the whole development part of the evaluation
 def test_development_part_answers(index: SearchIndex) -> None:
     """The part the search is tuned on keeps its numbers (make bench reports both parts)."""
     answerer = bundled_answerer()

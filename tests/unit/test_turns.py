@@ -42,9 +42,19 @@ async def test_an_update_waiting_on_the_network_lets_the_next_one_in() -> None:
 
 
 async def test_without_exclusive_turns_nothing_waits() -> None:
-    turns = Turns(exclusive=False)
-    async with turns.turn(), turns.turn(), outside_turn():
-        pass  # PostgreSQL: no lock at all, nested or not
+    turns, inside, release = Turns(exclusive=False), [], asyncio.Event()
+
+    async def hold(name: str) -> None:
+        async with turns.turn(), turns.turn(), outside_turn():  # nested, as handlers do
+            inside.append(name)
+            await release.wait()
+
+    tasks = [asyncio.create_task(hold(name)) for name in ("a", "b")]
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert sorted(inside) == ["a", "b"]  # PostgreSQL: both inside at once, no lock at all
+    release.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), 10)
 
 
 async def test_letting_go_commits_what_was_done(tmp_path: Path) -> None:

@@ -214,11 +214,12 @@ def command_menu(messages: Messages, lang: str) -> list[BotCommand]:
 
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Size the worker threads; publish the command menu (best effort: the bot works without)."""
+    """Size the worker threads, start the search index, publish the command menu (best effort)."""
     services: Services = application.bot_data["services"]
     asyncio.get_running_loop().set_default_executor(
         ThreadPoolExecutor(worker_threads(services.settings), thread_name_prefix="tthc")
     )
+    services.catalog.warm()
     messages = services.messages
     try:
         for lang in ("vi", "en"):

@@ -47,7 +47,8 @@ class Services:
         return dossier_reader(self.settings, extra_columns)
 
     def close(self) -> None:
-        """Release database connections."""
+        """Release database connections (after a search index build under way)."""
+        self.catalog.close()
         self.db.dispose()
 
 

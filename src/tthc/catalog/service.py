@@ -67,6 +67,7 @@ class CatalogService:
         self._version = -1
         self._checked_at = 0.0
         self._lock = threading.Lock()
+        self._rebuild: threading.Thread | None = None
 
     def ensure_seeded(self, *, actor: str = "system") -> CatalogDiff | None:
         """Load the bundled national catalogue into an empty database."""
@@ -117,19 +118,80 @@ class CatalogService:
         return self._index is not None
 
     def index(self) -> SearchIndex:
-        """The current search index, rebuilt when the stored catalogue version changed."""
+        """The current search index; a newer stored catalogue is indexed beside the chat.
+
+        The first index is built here (there is nothing to answer from before it). After
+        that, a catalogue version change starts a rebuild in a background thread and the
+        old index keeps answering until the new one is swapped in whole: a citizen's
+        question never waits seconds for an index, and on SQLite nobody else waits either.
+        """
         now = time.monotonic()
-        if self._index is not None and now - self._checked_at < self.refresh_seconds:
-            return self._index
+        current = self._index
+        if current is not None and now - self._checked_at < self.refresh_seconds:
+            return current
+        if current is None and (warming := self._rebuild) is not None:
+            warming.join()  # the start-up build is under way: wait for it, not a second one
         with self._lock:
-            with self.db.session() as session:
-                version = repository.get_state(session=session).version
-                if self._index is None or version != self._version:
-                    self._index = self._build(session)
-                    self._answers = LRU(ANSWER_CACHE)
-                    self._version = version
             self._checked_at = now
-            return self._index
+            if self._index is None:
+                with self.db.session() as session:
+                    version = repository.get_state(session=session).version
+                    self._install(self._build(session), version)
+            elif self._stored_version() != self._version:
+                self._start_rebuild()
+            index = self._index
+        assert index is not None
+        return index
+
+    def warm(self) -> None:
+        """Build the first index beside start-up, so the first citizen does not wait for it."""
+        with self._lock:
+            if self._index is None:
+                self._start_rebuild()
+
+    def wait_for_index(self, timeout: float | None = None) -> SearchIndex:
+        """The index once a rebuild under way has finished (the CLI, tests, health checks)."""
+        self._checked_at = 0.0
+        self.index()
+        rebuild = self._rebuild
+        if rebuild is not None:
+            rebuild.join(timeout)
+        return self.index()
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Let a rebuild under way finish before the database connections are released."""
+        rebuild = self._rebuild
+        if rebuild is not None:
+            rebuild.join(timeout)
+
+    def _stored_version(self) -> int:
+        with self.db.session() as session:
+            return repository.get_state(session=session).version
+
+    def _start_rebuild(self) -> None:
+        """One rebuild at a time (called under the lock)."""
+        if self._rebuild is not None and self._rebuild.is_alive():
+            return
+        self._rebuild = threading.Thread(target=self._rebuild_now, name="index", daemon=True)
+        self._rebuild.start()
+
+    def _rebuild_now(self) -> None:
+        try:
+            with self.db.session(independent=True) as session:
+                version = repository.get_state(session=session).version
+                index = self._build(session)
+            with self._lock:
+                if self._index is None or version != self._version:
+                    self._install(index, version)
+        except Exception:  # the old index keeps answering; the next check tries again
+            log.exception("search index rebuild failed")
+            self._checked_at = 0.0
+
+    def _install(self, index: SearchIndex, version: int) -> None:
+        """Swap in a new index with an empty answer cache (called under the lock)."""
+        self._index = index
+        self._answers = LRU(ANSWER_CACHE)
+        self._version = version
 
     def _build(self, session: Session) -> SearchIndex:
         started = time.perf_counter()
