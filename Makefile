@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast test-unit lint bench calibrate bench-dossiers bench-cards bench-uploads bench-throughput clean
+.PHONY: install run test test-fast test-unit lint bench calibrate bench-dossiers bench-cards bench-uploads bench-throughput bench-flood clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -40,6 +40,7 @@ test-unit: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench.search
 	$(PY) -m bench.throughput
+	$(PY) -m bench.flood
 
 ## Refit the search's confidence on the development part of the evaluation set.
 calibrate: $(STAMP)
@@ -51,6 +52,10 @@ bench-dossiers: $(STAMP)
 ## Replies per second for 200 citizens at once, against PTB's echo bot (also in make bench).
 bench-throughput: $(STAMP)
 	$(PY) -m bench.throughput
+
+## One citizen's 500 messages: how long 20 others wait for their answer (also in make bench).
+bench-flood: $(STAMP)
+	$(PY) -m bench.flood
 
 ## A whole catalogue and a month of dossiers sent in the chat: preview and apply times.
 bench-uploads: $(STAMP)

@@ -72,6 +72,14 @@ def serve_fake_api(ready: Connection) -> None:
         async def sent(_: web.Request) -> web.Response:
             return web.json_response({"sent": len(api.sent)})
 
+        async def sent_by_chat(request: web.Request) -> web.Response:
+            chats = {int(c) for c in request.query.get("chats", "").split(",") if c}
+            counts = {c: 0 for c in chats}
+            for message in api.sent:
+                if message.chat_id in counts:
+                    counts[message.chat_id] += 1
+            return web.json_response({str(c): n for c, n in counts.items()})
+
         async def latency(request: web.Request) -> web.Response:
             api.latency = float((await request.json())["seconds"])
             return web.json_response({"ok": True})
@@ -79,6 +87,7 @@ def serve_fake_api(ready: Connection) -> None:
         app = api.app()
         app.router.add_post("/_push", push)
         app.router.add_get("/_sent", sent)
+        app.router.add_get("/_sent_by_chat", sent_by_chat)
         app.router.add_post("/_latency", latency)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()

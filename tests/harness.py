@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import time
 from collections.abc import Awaitable
@@ -10,28 +11,28 @@ from typing import Any
 
 from aiohttp import web
 from telegram import Update
-from telegram.ext import SimpleUpdateProcessor
 from telegram.request import HTTPXRequest
 
 from tests.fakeapi import FakeTelegram, SentMessage
-from tthc.app.application import build_application
+from tthc.app.application import build_application, tell_too_fast, user_budget
 from tthc.app.services import Services, build_services
+from tthc.bot.ordering import ChatOrderedProcessor
 from tthc.core.settings import Settings
 
 TOKEN = "123456:TEST-TOKEN"
 
 
-class TrackingProcessor(SimpleUpdateProcessor):
-    """Processes updates one by one and lets tests wait until a given update is done."""
+class TrackingProcessor(ChatOrderedProcessor):
+    """The bot's own processor with one slot; tests can wait until a given update is done."""
 
-    def __init__(self) -> None:
-        super().__init__(1)
+    def __init__(self, slots: int = 1, **kwargs: Any) -> None:
+        super().__init__(slots, **kwargs)
         self.done: set[int] = set()
         self.changed = asyncio.Condition()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         try:
-            await coroutine
+            await super().do_process_update(update, coroutine)
         finally:
             if isinstance(update, Update):
                 async with self.changed:
@@ -97,12 +98,22 @@ class BotHarness:
             database_url=self.database_url,
             secret_key="test-secret-key-0123456789",
             catalog_refresh_seconds=0,
-            **{"outbox_interval_seconds": 0.2, "outbox_retry_seconds": 0.2, **self.extra_settings},
+            **{
+                "outbox_interval_seconds": 0.2,
+                "outbox_retry_seconds": 0.2,
+                # Tests send faster than people; the fairness tests set the budget they test.
+                "user_messages_per_minute": 0,
+                "user_presses_per_minute": 0,
+                **self.extra_settings,
+            },
         )
 
     async def start(self) -> None:
         self.services = build_services(self.settings())
-        self.processor = TrackingProcessor()
+        self.processor = TrackingProcessor(
+            budget=user_budget(self.services.settings),
+            over_budget=functools.partial(tell_too_fast, self.services.messages),
+        )
         self.application = build_application(
             self.services,
             token=TOKEN,

@@ -204,6 +204,7 @@ def view_replies(messages: Messages, lang: str) -> list[str]:
     texts = [r.text for r in replies]
     texts.append(messages.render(lang, "report_satisfaction", r=satisfaction()))
     texts.append(messages.render(lang, "report_dossiers", r=dossier_table()))
+    texts.append(messages.render(lang, "too_fast"))  # app.application.tell_too_fast
     return texts
 
 

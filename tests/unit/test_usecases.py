@@ -114,6 +114,16 @@ class FakeComplaints:
 
 
 @dataclass
+class FakeOnce:
+    seen: set[str] = field(default_factory=set)
+
+    def first_time(self, key: str) -> bool:
+        first = key not in self.seen
+        self.seen.add(key)
+        return first
+
+
+@dataclass
 class FakeServices:
     """The container's shape, with in-memory services."""
 
@@ -122,6 +132,7 @@ class FakeServices:
     users: FakeUsers = field(default_factory=FakeUsers)
     ratings: FakeRatings = field(default_factory=FakeRatings)
     complaints: FakeComplaints = field(default_factory=FakeComplaints)
+    once: FakeOnce = field(default_factory=FakeOnce)
 
 
 def test_a_clear_question_opens_its_card_and_clears_the_state() -> None:
@@ -170,7 +181,7 @@ def test_a_rating_stores_named_criteria_and_clears_the_draft() -> None:
     work = FakeServices()
     draft = RatingDraft("H56-1", level=1, criteria={"0": 0, "2": 2, "7": 1}, comment="Nhanh")
     rated = submit_rating(work, USER, draft, CRITERIA)
-    assert (rated.code, rated.level, rated.replaced) == ("H56-1", 1, False)
+    assert rated is not None and (rated.code, rated.level, rated.replaced) == ("H56-1", 1, False)
     assert work.ratings.stored == [
         {"code": "H56-1", "scale": 1, "criteria": {CRITERIA[0]: 0, CRITERIA[2]: 2},
          "comment": "Nhanh"}
@@ -180,7 +191,8 @@ def test_a_rating_stores_named_criteria_and_clears_the_draft() -> None:
 
 def test_rating_a_dossier_again_replaces_the_first_rating() -> None:
     work = FakeServices(ratings=FakeRatings(rated_before={"H56-1"}))
-    assert submit_rating(work, USER, RatingDraft("H56-1", level=0), CRITERIA).replaced
+    rated = submit_rating(work, USER, RatingDraft("H56-1", level=0), CRITERIA)
+    assert rated is not None and rated.replaced
 
 
 def test_a_draft_without_a_level_is_not_stored() -> None:
@@ -194,7 +206,7 @@ def test_a_complaint_about_a_dossier_is_filed_with_its_due_date() -> None:
     work = FakeServices(dossiers=FakeDossiers(codes={"H56-1"}))
     friday = date(2026, 11, 27)
     filed = file_complaint(work, USER, ComplaintDraft("H56-1", "Hẹn sai ngày"), friday, 10)
-    assert filed.ticket == "PA-000001" and filed.due == date(2026, 12, 11)
+    assert filed is not None and filed.ticket == "PA-000001" and filed.due == date(2026, 12, 11)
     assert work.complaints.filed == [
         {"text": "Hẹn sai ngày", "dossier": "H56-1", "procedure": None}
     ]
@@ -223,3 +235,14 @@ def test_scoring_a_draft_keeps_to_the_configured_scale() -> None:
     assert scored(chosen, 0, 2, scale=3, criteria=2) is None  # no such criterion
     assert scored(fresh, 0, 0, scale=3, criteria=2) is None  # criteria after the level
     assert scored(None, 0, scale=3, criteria=2) is None  # the draft is gone
+
+
+def test_a_draft_sent_twice_is_stored_once() -> None:
+    work = FakeServices()
+    draft = ComplaintDraft(None, "Quầy đóng cửa sớm")
+    assert file_complaint(work, USER, draft, date(2026, 11, 30), 10) is not None
+    assert file_complaint(work, USER, draft, date(2026, 11, 30), 10) is None  # a double tap
+    rating = RatingDraft("H56-1", level=0)
+    assert submit_rating(work, USER, rating, CRITERIA) is not None
+    assert submit_rating(work, USER, rating, CRITERIA) is None
+    assert len(work.complaints.filed) == 1 and len(work.ratings.stored) == 1

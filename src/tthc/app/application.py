@@ -17,6 +17,7 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -45,6 +46,7 @@ from tthc.bot import (
 )
 from tthc.bot.context import BotApplication, BotContext
 from tthc.bot.dispatch import Dispatcher
+from tthc.bot.fairness import Budget
 from tthc.bot.ordering import ChatOrderedProcessor
 from tthc.bot.outbox import deliver_outbox
 from tthc.bot.reports.handlers import weekly_digest
@@ -53,6 +55,7 @@ from tthc.bot.turns import Turns
 from tthc.bot.views import Views
 from tthc.core.claims import claim_once
 from tthc.core.clock import VIETNAM, utcnow
+from tthc.core.settings import Settings
 from tthc.messages import Messages
 from tthc.privacy.retention import purge
 
@@ -95,9 +98,7 @@ def build_application(
     if request is not None:  # for the bot's calls; getUpdates keeps its own connection
         builder = builder.request(request)
     # On SQLite, updates take turns at the database and overlap on the network (bot.turns).
-    builder = builder.concurrent_updates(
-        update_processor or ChatOrderedProcessor(settings.concurrent_updates)
-    )
+    builder = builder.concurrent_updates(update_processor or chat_processor(services))
     if rate_limit and settings.telegram_max_rate > 0:
         limiter = AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3)
         builder = builder.rate_limiter(limiter)
@@ -108,6 +109,36 @@ def build_application(
     add_handlers(application)
     _schedule_jobs(application, services)
     return application
+
+
+def chat_processor(services: Services) -> ChatOrderedProcessor:
+    """Each chat in order, every user within their budget (bot/ordering.py, bot/fairness.py)."""
+    return ChatOrderedProcessor(
+        services.settings.concurrent_updates,
+        budget=user_budget(services.settings),
+        over_budget=functools.partial(tell_too_fast, services.messages),
+    )
+
+
+def user_budget(settings: Settings) -> Budget:
+    """Messages and button presses each user may send per minute."""
+    return Budget(
+        {"messages": settings.user_messages_per_minute, "presses": settings.user_presses_per_minute}
+    )
+
+
+async def tell_too_fast(messages: Messages, update: Update) -> None:
+    """Once per flood: slow down. No database: a flood must cost as little as possible."""
+    person = update.effective_user
+    lang = "en" if person and (person.language_code or "").startswith("en") else "vi"
+    text = messages.render(lang, "too_fast")
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text)
+        elif update.effective_chat is not None:
+            await update.get_bot().send_message(update.effective_chat.id, text)
+    except TelegramError:
+        log.warning("could not tell a user they are over budget", exc_info=True)
 
 
 def add_handlers(application: BotApplication) -> None:
@@ -157,12 +188,16 @@ def _atomic(callback: Callback) -> Callback:
     @functools.wraps(callback)
     async def run(*args: Any) -> Any:
         context: BotContext = args[-1]
+        update = args[0] if isinstance(args[0], Update) else None
         work = context.services.db.unit_of_work()
         turns: Turns = context.application.bot_data["turns"]
         async with turns.turn():
             with work.current():
                 try:
-                    result = await callback(*args)
+                    if update is None or await context.call(first_delivery, context, update):
+                        result = await callback(*args)
+                    else:
+                        result = None
                 except BaseException:
                     await asyncio.to_thread(work.finish, failed=True)
                     raise
@@ -170,6 +205,18 @@ def _atomic(callback: Callback) -> Callback:
         return result
 
     return run
+
+
+def first_delivery(context: BotContext, update: Update) -> bool:
+    """Whether this update is new here and on every instance (recorded with its effects).
+
+    Telegram redelivers an update it did not see acknowledged, and during a rollout two
+    instances may both receive it: only the first handles it, the others skip it.
+    """
+    if context.services.once.first_time(f"telegram:{update.update_id}"):
+        return True
+    log.info("update already handled: skipped", extra={"update_id": update.update_id})
+    return False
 
 
 def _schedule_jobs(application: BotApplication, services: Services) -> None:

@@ -11,6 +11,7 @@ from tthc.catalog.inbox import UnansweredInbox
 from tthc.catalog.service import CatalogService
 from tthc.checklist.service import ChecklistService
 from tthc.complaints.service import ComplaintService
+from tthc.core.claims import Once
 from tthc.core.database import Database
 from tthc.core.outbox import Outbox
 from tthc.core.settings import Settings
@@ -41,6 +42,7 @@ class Services:
     uploads: UploadService
     inbox: UnansweredInbox
     audit: AuditService
+    once: Once
 
     def dossier_reader(self, extra_columns: dict[str, str] | None = None) -> RowReader:
         """A row reader for dossier exports with this deployment's key, pattern and columns."""
@@ -111,4 +113,5 @@ def build_services(settings: Settings, *, db: Database | None = None) -> Service
             followup_days=settings.unanswered_followup_days,
         ),
         audit=AuditService(database),
+        once=Once(database),
     )

@@ -6,6 +6,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from tthc.checklist.models import ChecklistItem
+from tthc.core.clock import utcnow
+from tthc.core.database import insert_or_ignore
 
 
 def checked_keys(*, session: Session, user_id: int, code: str) -> set[str]:
@@ -17,9 +19,15 @@ def checked_keys(*, session: Session, user_id: int, code: str) -> set[str]:
 
 
 def tick(*, session: Session, user_id: int, code: str, key: str) -> None:
-    """Mark one document as present (a no-op when it already is)."""
-    if session.get(ChecklistItem, (user_id, code, key)) is None:
-        session.add(ChecklistItem(user_id=user_id, procedure_code=code, document_key=key))
+    """Mark one document as present (a no-op when it already is, or another instance did)."""
+    insert_or_ignore(
+        session,
+        ChecklistItem,
+        user_id=user_id,
+        procedure_code=code,
+        document_key=key,
+        checked_at=utcnow(),
+    )
 
 
 def untick(*, session: Session, user_id: int, code: str, key: str) -> None:

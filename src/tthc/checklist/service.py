@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
-
 from tthc.checklist import repository
 from tthc.core.database import Database
 
@@ -43,13 +41,8 @@ class ChecklistService:
 
     def set(self, user_id: int, code: str, key: str, *, have: bool) -> None:
         """Record that the citizen has (or no longer has) one document."""
-        try:
-            with self.db.session(independent=True) as session:
-                if have:
-                    repository.tick(session=session, user_id=user_id, code=code, key=key)
-                else:
-                    repository.untick(session=session, user_id=user_id, code=code, key=key)
-        except IntegrityError:
-            # Another instance ticked the same document a moment ago: the state is as asked.
-            if not have:
-                raise
+        with self.db.session() as session:
+            if have:
+                repository.tick(session=session, user_id=user_id, code=code, key=key)
+            else:
+                repository.untick(session=session, user_id=user_id, code=code, key=key)

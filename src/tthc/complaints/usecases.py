@@ -7,7 +7,7 @@ from datetime import date
 from typing import Protocol
 
 from tthc.complaints.service import answer_due
-from tthc.users.conversation import ComplaintDraft, Remembers
+from tthc.users.conversation import ComplaintDraft, OnceOnly, Remembers
 
 
 class Complaints(Protocol):
@@ -40,6 +40,9 @@ class ComplaintServices(Protocol):
     @property
     def users(self) -> Remembers: ...
 
+    @property
+    def once(self) -> OnceOnly: ...
+
 
 @dataclass(frozen=True)
 class Filed:
@@ -52,8 +55,13 @@ class Filed:
 
 def file_complaint(
     services: ComplaintServices, user_id: int, draft: ComplaintDraft, today: date, days: int
-) -> Filed:
-    """File the confirmed draft: what it is about is a dossier or a procedure code."""
+) -> Filed | None:
+    """File the confirmed draft: what it is about is a dossier or a procedure code.
+
+    None when this draft was filed already (a double tap, maybe on another instance).
+    """
+    if not services.once.first_time(f"complaint:{draft.key}"):
+        return None
     about = draft.about
     dossier_code = about if about and services.dossiers.looks_like_code(about) else None
     procedure_code = about if about and not dossier_code else None

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Delete, Engine, Table, Update, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, SQLModel
@@ -247,3 +248,22 @@ def changed_rows(session: Session, statement: Delete | Update) -> int:
     """Run a DELETE or UPDATE in the session; how many rows it touched."""
     result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
     return int(result.rowcount or 0)
+
+
+def insert_or_ignore(session: Session, model: type[SQLModel], **values: Any) -> bool:
+    """Insert one row unless its key exists; True when it was inserted.
+
+    No IntegrityError to catch (which would end a PostgreSQL transaction, and on SQLite
+    tempts one into a second connection that waits for the first): a concurrent insert of
+    the same key waits for the other transaction, then inserts nothing.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    keys = list(table(model).primary_key.columns)
+    statement = (
+        insert(table(model))
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[c.name for c in keys])
+        .returning(keys[0])  # rowcount is not reliable for upserts across drivers
+    )
+    return session.execute(statement).first() is not None

@@ -21,6 +21,19 @@ class JobClaim(SQLModel, table=True):
     claimed_at: datetime = Field(default_factory=utcnow)
 
 
+class HandledOnce(SQLModel, table=True):
+    """Something that must happen once however often it arrives.
+
+    An update delivered twice or to two instances ("telegram:<update id>"), a draft sent
+    twice ("complaint:<key>").
+    """
+
+    __tablename__ = "handled_once"
+
+    key: str = Field(primary_key=True, max_length=80)
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
 class OutboxMessage(SQLModel, table=True):
     """A message waiting to be sent.
 

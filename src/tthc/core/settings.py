@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     listen: str = "0.0.0.0"
     port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port (tests)
     concurrent_updates: int = Field(default=8, ge=1, le=512)
+    # Each user's budget per minute (per instance; 0: no limit). Beyond it, one polite
+    # "bạn gửi nhanh quá" and silence until the budget refills (bot/fairness.py).
+    user_messages_per_minute: int = Field(default=20, ge=0, le=10_000)
+    user_presses_per_minute: int = Field(default=60, ge=0, le=10_000)
     database_url: str = DEFAULT_SQLITE_URL
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     # Group chats where staff commands are allowed (a centre's staff group); everywhere

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from tthc.users.conversation import Conversation, RatingDraft, Remembers
+from tthc.users.conversation import Conversation, OnceOnly, RatingDraft, Remembers
 
 
 class Ratings(Protocol):
@@ -32,6 +32,9 @@ class RatingServices(Protocol):
 
     @property
     def users(self) -> Remembers: ...
+
+    @property
+    def once(self) -> OnceOnly: ...
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,12 @@ def scored(
 
 def submit_rating(
     services: RatingServices, user_id: int, draft: RatingDraft, criteria_names: list[str]
-) -> Rated:
-    """Store the draft (its level must be chosen) and clear it."""
+) -> Rated | None:
+    """Store the draft (its level must be chosen) and clear it; None if it was stored already."""
     if draft.level is None:
         raise ValueError("a rating needs a level")
+    if not services.once.first_time(f"rating:{draft.key}"):
+        return None
     criteria = {
         criteria_names[int(i)]: level
         for i, level in draft.criteria.items()

@@ -7,9 +7,15 @@ and writes that storage; everything else sees one of the dataclasses below.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
+
+
+def draft_key() -> str:
+    """A random name for a new draft (64 bits: unique among any user's drafts)."""
+    return secrets.token_hex(8)
 
 
 class Step(StrEnum):
@@ -70,6 +76,8 @@ class RatingDraft:
     criteria: dict[str, int] = field(default_factory=dict)  # criterion index → level
     comment: str | None = None
     awaiting_comment: bool = False
+    # Names this draft: sending it twice (a double tap, two instances) stores it once.
+    key: str = field(default_factory=draft_key, compare=False)
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,7 @@ class ComplaintDraft:
     about: str | None
     text: str
     attachment: tuple[str, str] | None = None  # (photo | document, Telegram file id)
+    key: str = field(default_factory=draft_key, compare=False)  # see RatingDraft.key
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,12 @@ class Remembers(Protocol):
     """The users service as use cases see it: where a citizen's next step is kept."""
 
     def remember(self, user_id: int, conversation: Conversation | None) -> None: ...
+
+
+class OnceOnly(Protocol):
+    """Where keys that must take effect once are recorded (core.claims.Once)."""
+
+    def first_time(self, key: str) -> bool: ...
 
 
 class Stored(Protocol):
@@ -141,13 +156,17 @@ def read(user: Stored) -> Conversation | None:
                     criteria,
                     d.get("comment"),
                     bool(d.get("await_comment")),
+                    d.get("k") or draft_key(),
                 )
             case Step.COMPLAINT:
                 return ComplaintPrompt(d.get("about"))
             case Step.COMPLAINT_CONFIRM:
                 attachment = d.get("attachment")
                 return ComplaintDraft(
-                    d.get("about"), d["text"], tuple(attachment) if attachment else None
+                    d.get("about"),
+                    d["text"],
+                    tuple(attachment) if attachment else None,
+                    d.get("k") or draft_key(),
                 )
             case Step.STAFF_FIND:
                 return FindingProcedure(int(d["question"]))
@@ -178,7 +197,11 @@ def stored(state: Conversation | None) -> tuple[Step | None, dict[str, Any] | No
         case AwaitingDigits():
             return Step.DOSSIER_DIGITS, {"code": state.code, "intent": state.intent}
         case RatingDraft():
-            rating: dict[str, Any] = {"code": state.code, "criteria": dict(state.criteria)}
+            rating: dict[str, Any] = {
+                "code": state.code,
+                "criteria": dict(state.criteria),
+                "k": state.key,
+            }
             if state.level is not None:
                 rating["level"] = state.level
             if state.comment is not None:
@@ -193,6 +216,7 @@ def stored(state: Conversation | None) -> tuple[Step | None, dict[str, Any] | No
                 "about": state.about,
                 "text": state.text,
                 "attachment": list(state.attachment) if state.attachment else None,
+                "k": state.key,
             }
         case FindingProcedure():
             return Step.STAFF_FIND, {"question": state.question_id}

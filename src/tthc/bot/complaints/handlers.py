@@ -162,6 +162,9 @@ async def complaint_button(update: Update, context: BotContext) -> None:
     filed = await context.call(
         file_complaint, context.services, user.id, draft, vietnam_today(), days
     )
+    if filed is None:  # sent already: a double tap, maybe on another instance
+        await stale_button(update, context)
+        return
     reply = common_views(context).text(
         user.language,
         "complaint_filed",

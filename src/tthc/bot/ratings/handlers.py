@@ -117,6 +117,9 @@ async def _submit(update: Update, context: BotContext, user: UserView, draft: Ra
     rated = await context.call(
         submit_rating, services, user.id, draft, services.settings.rating_criteria
     )
+    if rated is None:  # sent already: a double tap, maybe on another instance
+        await stale_button(update, context)
+        return
     level = services.messages.term(user.language, services.settings.rating_scale[rated.level])
     await reply_text(
         update,
