@@ -87,7 +87,7 @@ class Instance:
         self.services.close()
 
 
-async def _instance(server: FakeServer, url: str, proxy_port: int) -> Instance:
+async def _instance(server: FakeServer, url: str, proxy_port: int, **overrides: Any) -> Instance:
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         telegram_bot_token=TOKEN,
@@ -101,6 +101,7 @@ async def _instance(server: FakeServer, url: str, proxy_port: int) -> Instance:
         port=0,
         catalog_refresh_seconds=0,
         concurrent_updates=32,  # more than the default, to press on threads and connections
+        **overrides,
     )
     settings.require_webhook()
     services = build_services(settings)

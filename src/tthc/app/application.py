@@ -52,6 +52,7 @@ from tthc.bot.outbox import deliver_outbox
 from tthc.bot.reports.handlers import weekly_digest
 from tthc.bot.routes import Routes
 from tthc.bot.turns import Turns
+from tthc.bot.updates import PoisonSafeRequest, ignored_updates
 from tthc.bot.views import Views
 from tthc.core.claims import claim_once
 from tthc.core.clock import VIETNAM, utcnow
@@ -97,6 +98,7 @@ def build_application(
         builder = builder.base_file_url(settings.telegram_base_file_url)
     if request is not None:  # for the bot's calls; getUpdates keeps its own connection
         builder = builder.request(request)
+    builder = builder.get_updates_request(PoisonSafeRequest(connection_pool_size=1))
     # On SQLite, updates take turns at the database and overlap on the network (bot.turns).
     builder = builder.concurrent_updates(update_processor or chat_processor(services))
     if rate_limit and settings.telegram_max_rate > 0:
@@ -175,6 +177,7 @@ def add_handlers(application: BotApplication) -> None:
     for handlers in application.handlers.values():
         for handler in handlers:
             handler.callback = _atomic(handler.callback)
+    application.add_handler(ignored_updates(), group=-1)  # before all, needs no database
     application.add_error_handler(common.on_error)
 
 

@@ -24,6 +24,7 @@ from aiohttp import web
 from telegram import Bot, Update
 from telegram.error import TelegramError
 
+from tthc.app import guards
 from tthc.bot.context import BotApplication
 from tthc.core.database import DatabaseUnavailable
 from tthc.core.settings import Settings
@@ -43,7 +44,12 @@ class WebhookServer:
 
     application: BotApplication
     runner: web.AppRunner
-    port: int
+    site: guards.GuardedSite
+
+    @property
+    def port(self) -> int:
+        """Where it listens (PORT=0 picks a free one)."""
+        return self.site.port
 
     async def stop(self) -> None:
         """Stop taking updates, finish those in hand, stop the application (webhook kept)."""
@@ -55,6 +61,7 @@ class WebhookServer:
 def web_app(application: BotApplication, settings: Settings) -> web.Application:
     """The routes: the webhook path (POST) and /healthz (GET)."""
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    skipped: set[int] = set()
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -64,13 +71,26 @@ def web_app(application: BotApplication, settings: Settings) -> web.Application:
             )
             return web.Response(status=403)
         try:
-            data = json.loads(await request.read())
+            body = await asyncio.wait_for(request.read(), settings.web_read_timeout_seconds)
+            data = json.loads(body)
+        except TimeoutError:
+            return web.Response(status=408)
+        except (ValueError, RecursionError) as exc:  # not JSON, or nested beyond reason
+            log.warning("webhook request refused: not JSON (%s)", type(exc).__name__)
+            return web.Response(status=400)
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            log.warning("webhook request refused: not an update object")
+            return web.Response(status=400)
+        try:
             update = Update.de_json(data, application.bot)
-        except (ValueError, KeyError, TypeError) as exc:
-            log.warning("webhook request refused: not an update (%s)", exc)
-            return web.Response(status=400)
-        if update is None:
-            return web.Response(status=400)
+        except Exception as exc:  # an update we cannot read: acknowledged, or it blocks the rest
+            if data["update_id"] not in skipped:
+                skipped.add(data["update_id"])
+                log.warning(
+                    "unreadable update skipped",
+                    extra={"update_id": data["update_id"], "error": type(exc).__name__},
+                )
+            return web.Response(status=200)
         # Handled before the answer: if this instance dies first, Telegram sends it again.
         await application.update_processor.process_update(
             update, application.process_update(update)
@@ -81,7 +101,7 @@ def web_app(application: BotApplication, settings: Settings) -> web.Application:
         report = await asyncio.to_thread(check_health, application.bot_data["services"])
         return web.json_response(report, status=200 if report["ok"] else 503)
 
-    app = web.Application(client_max_size=MAX_UPDATE_BYTES)
+    app = web.Application(client_max_size=MAX_UPDATE_BYTES, middlewares=[guards.request_arrived])
     app.router.add_post(settings.webhook_path, receive)
     app.router.add_get("/healthz", health)
     return app
@@ -96,8 +116,9 @@ def check_health(services: Services) -> dict[str, object]:
         report["catalogue_version"] = info.version
         report["procedures"] = info.procedures
         report["catalogue"] = services.catalog.loaded and info.procedures > 0
-    except DatabaseUnavailable as exc:
-        report["error"] = str(exc)[:200]
+    except DatabaseUnavailable:  # its message names the host: logged, not shown
+        log.warning("health check: database unavailable", exc_info=True)
+        report["error"] = "database unavailable"
     except Exception as exc:  # the health check must answer, whatever broke
         log.warning("health check failed", exc_info=True)
         report["error"] = type(exc).__name__
@@ -122,11 +143,16 @@ async def start_webhook(application: BotApplication, settings: Settings) -> Webh
     await asyncio.to_thread(application.bot_data["services"].catalog.index)  # ready for /healthz
     runner = web.AppRunner(web_app(application, settings), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, settings.listen, settings.port)
+    site = guards.GuardedSite(
+        runner,
+        settings.listen,
+        settings.port,
+        max_connections=settings.web_max_connections,
+        read_timeout=settings.web_read_timeout_seconds,
+    )
     await site.start()
-    port = int(runner.addresses[0][1]) if runner.addresses else settings.port  # PORT=0: any
-    log.info("serving the webhook", extra={"path": settings.webhook_path, "port": port})
-    return WebhookServer(application, runner, port)
+    log.info("serving the webhook", extra={"path": settings.webhook_path, "port": site.port})
+    return WebhookServer(application, runner, site)
 
 
 class WebhookStartFailed(Exception):

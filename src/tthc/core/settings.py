@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     listen: str = "0.0.0.0"
+    # The web server (webhook, /healthz): connections at once (keep it under the process's
+    # file limit, LimitNOFILE), and seconds a request's headers, then its body, may take.
+    web_max_connections: int = Field(default=512, ge=1, le=100_000)
+    web_read_timeout_seconds: float = Field(default=10, gt=0, le=300)
     port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port (tests)
     concurrent_updates: int = Field(default=8, ge=1, le=512)
     # Each user's budget per minute (per instance; 0: no limit). Beyond it, one polite

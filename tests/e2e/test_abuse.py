@@ -1,0 +1,211 @@
+"""The second attack round (issue "Fair under abuse…"), each finding replayed as a test.
+
+Polling through the fake Bot API, webhook with a real socket, SQLite and PostgreSQL where
+the database decides the outcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import ClientSession
+
+from tests.conftest import _fresh_db
+from tests.e2e.test_webhook import SECRET, Instance, Proxy, _instance, _message, _press
+from tests.harness import BotHarness, FakeServer
+from tests.pg import PostgresServer
+from tthc.app.services import build_services
+from tthc.app.web import SECRET_HEADER, check_health
+from tthc.complaints.models import Complaint
+from tthc.core.settings import Settings
+
+
+@pytest.fixture
+async def budget_bot(
+    server: FakeServer, sqlite_templates: dict[str, Path], tmp_path: Path
+) -> AsyncIterator[BotHarness]:
+    """The bot with the production budget: 20 messages a minute per user."""
+    url = _fresh_db("sqlite", True, sqlite_templates, None, tmp_path)
+    harness = BotHarness(server, url, user_messages_per_minute=20, user_presses_per_minute=60)
+    await harness.start()
+    yield harness
+    await harness.stop()
+
+
+async def test_1_a_flood_is_told_once_then_ignored_and_others_are_answered(
+    budget_bot: BotHarness,
+) -> None:
+    flooder, other = budget_bot.user(701), budget_bot.user(702)
+    replies = [await flooder.send("đăng ký khai sinh") for _ in range(26)]
+    answered = [r for r in replies if r and r[0].plain.startswith("📋")]
+    told = [r for r in replies if r and r[0].plain.startswith("⏳ Bạn gửi nhanh quá")]
+    assert len(answered) == 20 and len(told) == 1 and sum(1 for r in replies if not r) == 5
+    card = (await other.send("đăng ký khai sinh"))[0]
+    assert card.plain.startswith("📋")
+
+
+async def test_2_an_update_nobody_can_read_is_skipped_once(bot: BotHarness) -> None:
+    citizen = bot.user(703)
+    poison = {"message": {"message_id": 1, "date": "not a time", "chat": {"id": 703}}}
+    bot.api.push(poison)  # PTB cannot parse it: polling used to ask for it forever
+    card = (await citizen.send("lam lai can cuoc"))[0]  # answered right after it
+    assert card.plain.startswith("📋 Cấp lại thẻ căn cước")
+
+
+async def test_12_an_edited_message_is_not_a_new_message(bot: BotHarness) -> None:
+    citizen = bot.user(704)
+    await citizen.send("/phananh")
+    edit = {
+        "message_id": 1,
+        "date": int(time.time()),
+        "edit_date": int(time.time()),
+        "chat": {"id": 704, "type": "private"},
+        "from": citizen.user,
+        "text": "lời cũ đã sửa",
+    }
+    assert await bot.deliver({"edited_message": edit}) == []
+    draft = (await citizen.send("Quầy số 3 đóng cửa sớm"))[0]
+    assert "Quầy số 3 đóng cửa sớm" in draft.plain and "lời cũ" not in draft.plain
+
+
+async def test_13_a_channel_post_gets_no_answer_and_no_error(bot: BotHarness) -> None:
+    post = {
+        "message_id": 5,
+        "date": int(time.time()),
+        "chat": {"id": -100123, "type": "channel", "title": "Tin phường"},
+        "text": "lam lai can cuoc",
+    }
+    assert await bot.deliver({"channel_post": post}) == []
+    assert bot.api.errors == []
+
+
+# -- the same update twice, a double tap on two instances (PostgreSQL) -------------------
+
+
+@pytest.fixture
+async def cluster(
+    server: FakeServer,
+    pg_server: PostgresServer | None,
+    sqlite_templates: dict[str, Path],
+    tmp_path: Path,
+) -> AsyncIterator[tuple[Proxy, list[Instance]]]:
+    url = _fresh_db("postgres", True, sqlite_templates, pg_server, tmp_path)
+    proxy = Proxy([])
+    await proxy.start()
+    instances = [await _instance(server, url, proxy.port) for _ in range(2)]
+    proxy.backends[:] = [i.url for i in instances]
+    yield proxy, instances
+    for instance in instances:
+        await instance.stop()
+    await proxy.stop()
+
+
+async def _post(url: str, body: Any, *, secret: str = SECRET, raw: bytes | None = None) -> int:
+    headers = {SECRET_HEADER: secret, "Content-Type": "application/json"}
+    data = raw if raw is not None else json.dumps(body).encode()
+    async with ClientSession() as session, session.post(url, data=data, headers=headers) as r:
+        return r.status
+
+
+@pytest.mark.postgres
+async def test_3_one_update_delivered_to_both_instances_is_answered_once(
+    server: FakeServer, cluster: tuple[Proxy, list[Instance]]
+) -> None:
+    _, instances = cluster
+    body = {"update_id": 880001, **_message(705, "lam lai can cuoc")}
+    statuses = await asyncio.gather(
+        *(_post(i.url, body) for i in instances), _post(instances[0].url, body)
+    )
+    assert statuses == [200, 200, 200]
+    replies = [m for m in server.api.sent if m.chat_id == 705]
+    assert len(replies) == 1 and replies[0].plain.startswith("📋 Cấp lại thẻ căn cước")
+
+
+@pytest.mark.postgres
+async def test_3_a_double_tap_on_send_landing_on_two_instances_files_one_complaint(
+    server: FakeServer, cluster: tuple[Proxy, list[Instance]]
+) -> None:
+    _, instances = cluster
+    api = server.api
+    await api.post_update(_message(706, "/phananh Quầy số 3 đóng cửa sớm"))
+    draft = [m for m in api.sent if m.chat_id == 706][-1]
+    presses = [{"update_id": 880100 + n, **_press(api, 706, draft, "✅ Gửi")} for n in range(2)]
+    await asyncio.gather(*(_post(i.url, p) for i, p in zip(instances, presses, strict=True)))
+    with instances[0].services.db.session() as session:
+        from sqlmodel import select
+
+        complaints = session.exec(select(Complaint)).all()
+    assert len(complaints) == 1
+
+
+# -- the web server ----------------------------------------------------------------------
+
+
+@pytest.fixture
+async def lone(
+    server: FakeServer, sqlite_templates: dict[str, Path], tmp_path: Path
+) -> AsyncIterator[Instance]:
+    url = _fresh_db("sqlite", True, sqlite_templates, None, tmp_path)
+    instance = await _instance(server, url, 9, web_max_connections=20, web_read_timeout_seconds=0.5)
+    yield instance
+    await instance.stop()
+
+
+async def test_4_half_sent_requests_are_cut_off_and_capped(lone: Instance) -> None:
+    site = lone.server.site
+    writers = []
+    for _ in range(30):  # more than the cap, each sending half a request line
+        _, writer = await asyncio.open_connection("127.0.0.1", lone.server.port)
+        writer.write(b"POST /telegram HTTP/1.1\r\nHost: x\r\n")
+        writers.append(writer)
+    await asyncio.sleep(0.1)
+    assert site.open <= 20 and site.refused >= 10
+    await asyncio.sleep(1.0)  # past the read timeout: every half-sent request is gone
+    assert site.open == 0 and site.timed_out >= 1
+    body = {"update_id": 880200, **_message(707, "lam lai can cuoc")}
+    assert await _post(lone.url, body) == 200  # and the server still serves
+    for writer in writers:
+        writer.close()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 200_000 + b"]" * 200_000,
+        b"[1, 2, 3]",
+        b'"update"',
+        b"{not json",
+        b'{"update_id": "x"}',
+    ],
+    ids=["deep", "array", "string", "broken", "no id"],
+)
+async def test_17_malformed_bodies_get_400_without_a_traceback(
+    lone: Instance, raw: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert await _post(lone.url, None, raw=raw) == 400
+    assert "Traceback" not in caplog.text
+
+
+async def test_2_an_unreadable_update_by_webhook_is_acknowledged(lone: Instance) -> None:
+    bad = {"update_id": 880300, "message": {"message_id": 1, "date": "x", "chat": {"id": 1}}}
+    assert await _post(lone.url, bad) == 200  # or Telegram retries it ahead of everything
+
+
+def test_19_healthz_does_not_name_the_database_host() -> None:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url="postgresql://tthc:secret@db-internal.invalid:5432/tthc",
+    )
+    services = build_services(settings)
+    try:
+        report = check_health(services)
+    finally:
+        services.close()
+    assert report["ok"] is False and report["error"] == "database unavailable"
+    assert "db-internal" not in json.dumps(report)
