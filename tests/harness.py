@@ -77,8 +77,10 @@ class BotHarness:
         database_url: str,
         *,
         read_timeout: float | None = None,
+        slots: int = 1,
         **settings: Any,
     ) -> None:
+        self.slots = slots  # updates handled at once (the tests' default: one by one)
         self.server = server
         self.read_timeout = read_timeout
         self.api = server.api
@@ -111,6 +113,7 @@ class BotHarness:
     async def start(self) -> None:
         self.services = build_services(self.settings())
         self.processor = TrackingProcessor(
+            self.slots,
             budget=user_budget(self.services.settings),
             over_budget=functools.partial(tell_too_fast, self.services.messages),
         )
@@ -131,6 +134,8 @@ class BotHarness:
         if self.application is not None:
             await self.application.updater.stop()
             await self.application.stop()
+            if self.application.post_stop is not None:  # what run_polling does after stop
+                await self.application.post_stop(self.application)
             await self.application.shutdown()
             self.application = None
         if self.services is not None:

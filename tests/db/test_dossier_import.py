@@ -137,3 +137,26 @@ def test_import_reports_progress_per_chunk(db: Database, tmp_path: Path) -> None
         importer.CHUNK = original
     assert [n for n, _ in seen] == [5, 10, 12]
     assert all(f is not None and 0 < f <= 1 for _, f in seen) and seen[-1][1] == 1.0
+
+
+def test_a_dry_run_counts_what_the_import_does_and_writes_nothing(
+    db: Database, tmp_path: Path
+) -> None:
+    first = write(tmp_path, [f"{A},1.000656,Lê A,0912345678,01/06/2024 08:00,05/06/2024 08:00,,4"])
+    import_dossiers(db, first, reader(), source="first")
+    second = write(
+        tmp_path,
+        [
+            f"{A},1.000656,Lê A,0912345678,01/06/2024 08:00,05/06/2024 08:00,04/06/2024 10:00,9",
+            f"{B},1.000656,Trần B,,02/06/2024 08:00,06/06/2024 08:00,,4",
+        ],
+        name="second.csv",
+    )
+    before = dossiers(db)
+    dry = import_dossiers(db, second, reader(), source="second", dry_run=True)
+    assert dossiers(db).keys() == before.keys() and events(db, A) == [(None, 4)]
+    real = import_dossiers(db, second, reader(), source="second")
+    counts = ("added", "changed", "unchanged", "status_changes", "notifications")
+    assert (
+        [getattr(dry, c) for c in counts] == [getattr(real, c) for c in counts] == [1, 1, 0, 1, 0]
+    )

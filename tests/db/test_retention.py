@@ -11,11 +11,14 @@ from tthc.catalog.models import UnansweredAsk, UnansweredQuery
 from tthc.complaints.models import Complaint
 from tthc.core.clock import utcnow
 from tthc.core.database import Database
+from tthc.core.models import HandledOnce
 from tthc.core.settings import Settings
 from tthc.dossiers.models import Dossier, DossierAccess, LookupAttempt
 from tthc.dossiers.status import Status
 from tthc.privacy.retention import DEFAULT_DAYS, purge
+from tthc.ratings.models import Rating
 from tthc.staff.models import PendingUpload
+from tthc.users.models import User
 
 
 def test_old_personal_data_is_purged_and_recent_data_kept(db: Database) -> None:
@@ -43,11 +46,20 @@ def test_old_personal_data_is_purged_and_recent_data_kept(db: Database) -> None:
                           expires_at=now - timedelta(days=2)),
             PendingUpload(user_id=1, kind="catalog", filename="b.json", content=b"[]",
                           expires_at=now + timedelta(minutes=20)),
+            # A complaint draft abandoned a week ago (a name, a phone, an address), one
+            # being written now; a year-old rating comment, a fresh one; an old update id.
+            User(id=2, state="complaint_confirm", updated_at=now - timedelta(days=7),
+                 state_data='{"text": "Tôi là Lê Văn A, 0912345678, số 5 Lý Thường Kiệt"}'),
+            User(id=3, state="rating", state_data='{"code": null}', updated_at=now),
+            Rating(user_id=2, scale=2, comment="Anh Lê Văn A ở quầy 3", created_at=old),
+            Rating(user_id=3, scale=0, comment="Nhanh", created_at=recent),
+            HandledOnce(key="telegram:1", at=now - timedelta(days=2)),
         ])  # fmt: skip
     dry = purge(db, {}, now=now, dry_run=True)
     assert dry.counts == {
         "lookup_attempts": 2, "access": 1, "dossiers": 1, "unanswered": 1,
         "unanswered_asks": 1, "complaints": 1, "outbox": 0, "uploads": 1,
+        "drafts": 1, "comments": 1, "handled_once": 1,
     }  # fmt: skip
     with db.session() as session:
         assert session.exec(select(Dossier).where(Dossier.code == "D-OLD")).one().applicant
@@ -63,6 +75,12 @@ def test_old_personal_data_is_purged_and_recent_data_kept(db: Database) -> None:
         assert [a.query for a in session.exec(select(UnansweredAsk))] == ["mới"]
         assert [u.filename for u in session.exec(select(PendingUpload))] == ["b.json"]
         assert [c.text for c in session.exec(select(Complaint))] == ["mở"]
+        users = {u.id: u for u in session.exec(select(User))}
+        assert (users[2].state, users[2].state_data) == (None, None)  # the draft is gone
+        assert users[3].state == "rating"  # being written: kept
+        ratings = sorted(session.exec(select(Rating)), key=lambda r: r.scale)
+        assert [(r.scale, r.comment) for r in ratings] == [(0, "Nhanh"), (2, None)]  # level kept
+        assert session.exec(select(HandledOnce)).all() == []
     assert purge(db, {}, now=now).counts["dossiers"] == 0  # idempotent
 
 

@@ -7,23 +7,32 @@ the database decides the outcome.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import threading
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from aiohttp import ClientSession
+from openpyxl import load_workbook
 
 from tests.conftest import _fresh_db
+from tests.e2e.test_dossiers import HEADER, code, load, row
 from tests.e2e.test_webhook import SECRET, Instance, Proxy, _instance, _message, _press
-from tests.harness import BotHarness, FakeServer
+from tests.harness import BotHarness, FakeServer, wait_until
 from tests.pg import PostgresServer
 from tthc.app.services import build_services
 from tthc.app.web import SECRET_HEADER, check_health
 from tthc.complaints.models import Complaint
+from tthc.core.logs import configure_logging
 from tthc.core.settings import Settings
+from tthc.dossiers.status import Status
+from tthc.users.roles import Role
 
 
 @pytest.fixture
@@ -209,3 +218,171 @@ def test_19_healthz_does_not_name_the_database_host() -> None:
         services.close()
     assert report["ok"] is False and report["error"] == "database unavailable"
     assert "db-internal" not in json.dumps(report)
+
+
+# -- the clock ---------------------------------------------------------------------------
+
+
+async def test_8_notifications_go_out_after_the_clock_steps_back_an_hour(
+    bot: BotHarness, tmp_path: Path
+) -> None:
+    load(bot, tmp_path, [row(8, Status.PROCESSING)])
+    citizen = bot.user(708)
+    await citizen.send(f"/start hs_{code(8).replace('.', '_')}")
+    await citizen.press("🔔 Báo cho tôi khi có thay đổi")
+
+    def told(since: int) -> list[str]:
+        return [m.plain for m in bot.api.sent[since:] if m.chat_id == 708]
+
+    # Queued at the real time, sent after the clock stepped back an hour.
+    await bot.stop()
+    before = len(bot.api.sent)
+    assert load(bot, tmp_path, [row(8, Status.NEEDS_PAYMENT)], "a.csv") == 1
+    with time_machine.travel(datetime.now(UTC) - timedelta(hours=1), tick=True):
+        await bot.start()
+        await wait_until(lambda: told(before), 10)
+        # The clock steps back again while the bot runs: the sender keeps its pace.
+        before = len(bot.api.sent)
+        with time_machine.travel(datetime.now(UTC) - timedelta(hours=1), tick=True):
+            assert load(bot, tmp_path, [row(8, Status.DONE)], "b.csv") == 1
+            await wait_until(lambda: told(before), 10)
+    assert "Đã xử lý xong" in told(before)[0]
+
+
+# -- a large preview -----------------------------------------------------------------------
+
+
+async def test_11_a_large_file_being_previewed_keeps_nobody_waiting(
+    server: FakeServer,
+    sqlite_templates: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = _fresh_db("sqlite", True, sqlite_templates, None, tmp_path)
+    harness = BotHarness(server, url, slots=4)
+    await harness.start()
+    try:
+        assert harness.services is not None
+        harness.services.roles.grant(709, Role.STAFF, by=None)
+        uploads = harness.services.uploads
+        reading, release = threading.Event(), threading.Event()
+        prepare = uploads.prepare
+
+        def slow_prepare(name: str, content: bytes) -> Any:
+            reading.set()
+            assert release.wait(30)  # as a 30,000-row export takes seconds to read
+            return prepare(name, content)
+
+        monkeypatch.setattr(uploads, "prepare", slow_prepare)
+        staff, citizen = harness.user(709), harness.user(710)
+        rows = [HEADER, *(row(n, Status.PROCESSING) for n in range(1, 50))]
+        content = "\n".join(",".join(cells) for cells in rows).encode()
+        sending = asyncio.create_task(staff.send_document("ho-so.csv", content))
+        assert await asyncio.to_thread(reading.wait, 10)
+        card = (await citizen.send("lam lai can cuoc"))[0]  # while the file is being read
+        assert card.plain.startswith("📋 Cấp lại thẻ căn cước") and not release.is_set()
+        release.set()
+        preview = (await sending)[-1]
+        assert "Hồ sơ" in preview.plain and "49" in preview.plain
+    finally:
+        await harness.stop()
+
+
+# -- inputs and privacy --------------------------------------------------------------------
+
+
+@pytest.fixture
+async def pg_staff_bot(
+    server: FakeServer,
+    pg_server: PostgresServer | None,
+    sqlite_templates: dict[str, Path],
+    tmp_path: Path,
+) -> AsyncIterator[BotHarness]:
+    url = _fresh_db("postgres", True, sqlite_templates, pg_server, tmp_path)
+    harness = BotHarness(server, url, admin_ids=frozenset({900}))
+    await harness.start()
+    assert harness.services is not None
+    harness.services.roles.grant(711, Role.STAFF, by=None)
+    harness.services.roles.grant(712, Role.MANAGER, by=None)
+    yield harness
+    await harness.stop()
+
+
+@pytest.mark.postgres
+async def test_5_nul_in_a_caption_and_in_gan_is_dropped_on_postgresql(
+    pg_staff_bot: BotHarness,
+) -> None:
+    citizen = pg_staff_bot.user(713)
+    await citizen.send("/phananh")
+    photo = [{"file_id": "p1", "file_unique_id": "p1", "width": 10, "height": 10}]
+    draft = (await citizen.send_raw({"photo": photo, "caption": "Quầy\x00 đóng sớm"}))[0]
+    assert "Quầy đóng sớm" in draft.plain
+    filed = (await citizen.press("✅ Gửi"))[0]
+    assert filed.plain.startswith("✅ Đã gửi phản ánh của bạn.")
+    staff = pg_staff_bot.user(711, first_name="Hoa\u202e\u200b" + "x" * 1190)
+    mapped = (await staff.send("/gan 1.001612 <b>xin\x00 phép</b> bán rượu, gọi 0912 345 678"))[-1]
+    assert mapped.plain.startswith("✅ Từ nay «xin phép bán rượu, gọi •••» dẫn tới")
+    journal = (await staff.send("/nhatky"))[-1]
+    assert "0912" not in journal.plain and "\u202e" not in journal.plain
+    assert "&lt;b&gt;" not in journal.text  # the markup typed was dropped, not shown escaped
+    assert "x" * 70 not in journal.plain  # the name is capped
+    assert pg_staff_bot.api.errors == []
+
+
+@pytest.mark.postgres
+async def test_6_managers_read_comments_without_phone_or_id_numbers(
+    pg_staff_bot: BotHarness, tmp_path: Path
+) -> None:
+    load(pg_staff_bot, tmp_path, [row(9, Status.RETURNED)])
+    citizen = pg_staff_bot.user(714)
+    await citizen.send(f"/danhgia {code(9)}")
+    await citizen.press("🙁 Không hài lòng")
+    await citizen.press("✍️ Thêm nhận xét")
+    await citizen.send("Gọi tôi 0912 345 678 hoặc +84 (912) 345 679, CCCD 001203004567")
+    await citizen.press("✅ Gửi đánh giá")
+    pack = await pg_staff_bot.user(712).send("/baocao 30")
+    texts = " ".join(m.plain for m in pack if m.kind == "text")
+    workbook = next(m for m in pack if m.kind == "document")
+    raw = pg_staff_bot.api.files[f"document/{workbook.raw['file_id']}"]
+    cells = " ".join(
+        str(c)
+        for ws in load_workbook(io.BytesIO(raw))
+        for r in ws.iter_rows(values_only=True)
+        for c in r
+        if c
+    )
+    for number in ("0912", "345 679", "001203004567"):
+        assert number not in texts and number not in cells
+    assert "Gọi tôi •••" in cells
+
+
+async def test_16_debug_logs_hold_no_texts_and_no_check_digits(
+    bot: BotHarness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    configure_logging("DEBUG", "text")
+    try:
+        load(bot, tmp_path, [row(10, Status.DONE, phone="0912345678")])
+        citizen = bot.user(715)
+        await citizen.send(code(10))
+        await citizen.send("5678")
+        await citizen.send("tôi tên Nguyễn Văn Bình cần làm lại căn cước")
+    finally:
+        configure_logging("WARNING", "text")
+    out = stream.getvalue()
+    assert "5678" not in out and "Bình" not in out and code(10) not in out
+
+
+@pytest.mark.postgres
+async def test_10_a_file_with_a_268_byte_name_is_previewed(pg_staff_bot: BotHarness) -> None:
+    assert pg_staff_bot.services is not None
+    records = [r for r in pg_staff_bot.services.catalog.export_records() if r["code"] == "1.001193"]
+    name = "danh mục thủ tục cấp xã đã sửa " * 8 + ".json"
+    assert len(name.encode()) >= 268
+    staff = pg_staff_bot.user(711)
+    preview = (await staff.send_document(name, json.dumps(records, ensure_ascii=False).encode()))[
+        -1
+    ]
+    assert preview.plain.startswith("📚 Tệp danh mục thủ tục: danh mục thủ tục")
+    assert "…" in preview.plain.splitlines()[0] and pg_staff_bot.api.errors == []

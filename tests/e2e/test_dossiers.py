@@ -203,15 +203,23 @@ async def test_wrong_digits_are_limited_per_user_and_per_dossier(
     assert "khoảng 15 phút nữa" in limited.plain
     still = (await first.send(code(7)))[0]
     assert still.plain.startswith("Bạn đã tra cứu nhiều mã hồ sơ")
-    # Another account gets one try at the same dossier: 4 wrong answers per dossier.
+    # Another account's wrong answer is the dossier's fourth: the code is now protected,
+    # and this account (which guessed wrong) is told so, without blame.
     second = dbot.user(210)
     await second.send(code(7))
     await second.send("4444")
     refused = (await second.send(code(7)))[0]
-    assert refused.plain.startswith("Bạn đã tra cứu nhiều mã hồ sơ")
+    assert refused.plain.startswith(f"🛡 Mã hồ sơ {code(7)} vừa bị nhập sai số kiểm tra")
+    assert "/phananh" in refused.plain
     # A button forged for a dossier this user never unlocked shows nothing of it.
     forged = (await second.press_data(f"d:s:{code(7)}", refused))[0]
     assert forged.plain.startswith("📂 Bạn gõ mã hồ sơ")
+    # The owner, who never used the bot, is not locked out: one answer, the right one.
+    owner = dbot.user(212)
+    asked = (await owner.send(f"/danhgia {code(7)}"))[0]
+    assert asked.plain.startswith("🔒 Để bảo vệ thông tin")
+    rating = (await owner.send("5678"))[0]
+    assert rating.plain.startswith("⭐")
 
 
 async def test_every_lookup_of_a_new_code_spends_the_budget(

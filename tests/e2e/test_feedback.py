@@ -191,7 +191,7 @@ async def test_reports_for_managers_only(fbot: BotHarness, tmp_path: Path) -> No
 async def test_weekly_digest_reaches_managers_and_admins(fbot: BotHarness) -> None:
     await fbot.user(ADMIN).send("/quyen cap 307 manager")
     jobs = [job.name for job in fbot.application.job_queue.jobs()]
-    assert "weekly-digest" in jobs and "outbox" in jobs
+    assert "weekly-digest" in jobs and fbot.application.bot_data["outbox"].running
     before = len(fbot.api.sent)
     fbot.application.job_queue.run_once(weekly_digest, 0)
     await wait_until(lambda: len(fbot.api.sent) - before >= 10)

@@ -108,6 +108,7 @@ SAMPLES: dict[str, Any] = {
     "grant": True, "done": True, "members": [(42, "cán bộ")], "delivered": False,
     "usage": "/traloi PA-000001 <text>", "retry": NOW, "minutes": 15, "size": 25 << 20,
     "query": "xin phép bán rượu <&>", "staff": True, "manager": True,
+    "contact": "Bộ phận một cửa <&>, 0236 3822 222",
 }  # fmt: skip
 
 
@@ -227,6 +228,7 @@ def staff_replies(messages: Messages, lang: str, answerer: Any) -> list[Reply]:
         Problem("record 2", "name", "is missing"),
         Problem("row 9", "status", "unknown status 'Lạ <&>'"),
         Problem("row 9", "odd", "something else <&>"),
+        Problem("record 3", "fees", "NaN or Infinity is not a value"),
     ]
     question = Question(7, "xin phep ban ruou", "xin phép bán rượu <&>", 2, 1, NOW, NOW)
     hits = list(answerer.index.search("đăng ký khai sinh").hits[:2])

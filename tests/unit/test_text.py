@@ -79,3 +79,23 @@ def test_settings_name_the_bad_variable(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("DATABASE_URL", "mysql://x")
     with pytest.raises(ConfigError, match="^DATABASE_URL: "):
         load_settings(_env_file=None)
+
+
+@pytest.mark.parametrize("value", ["4242 , ٤٣", "4_242", "9223372036854775808", "-5", "0"])
+def test_admin_ids_are_ascii_digits_within_bigint(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ADMIN_IDS", value)
+    with pytest.raises(ConfigError, match="^ADMIN_IDS: .*digits 0-9"):
+        load_settings(_env_file=None)
+
+
+def test_names_and_file_names_are_neutralised() -> None:
+    from tthc.core.inputs import display_name, file_name
+
+    name = "Lan\u202e\u200bgnahT" + "x" * 1190
+    shown = display_name(name)
+    assert "\u202e" not in shown and "\u200b" not in shown and len(shown) == 64
+    long = "báo cáo " * 40 + ".xlsx"  # 268 bytes and more
+    kept = file_name(long)
+    assert len(kept) <= 120 and kept.endswith(".xlsx") and "/" not in file_name("../../a.csv")

@@ -49,6 +49,7 @@ from tthc.bot.dispatch import Dispatcher
 from tthc.bot.fairness import Budget
 from tthc.bot.ordering import ChatOrderedProcessor
 from tthc.bot.outbox import deliver_outbox
+from tthc.bot.repeat import Every
 from tthc.bot.reports.handlers import weekly_digest
 from tthc.bot.routes import Routes
 from tthc.bot.turns import Turns
@@ -91,6 +92,7 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=BotContext))
         .post_init(_post_init)
+        .post_stop(_post_stop)
     )
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
@@ -223,19 +225,11 @@ def first_delivery(context: BotContext, update: Update) -> bool:
 
 
 def _schedule_jobs(application: BotApplication, services: Services) -> None:
-    """The outbox, the nightly retention purge and the weekly digest."""
+    """The nightly retention purge and the weekly digest (calendar times: the wall clock)."""
     queue = application.job_queue
     if queue is None:
         return
     settings = services.settings
-    # The outbox records each delivery's outcome in its own transaction right after the
-    # send (a crash must not forget a sent message), so it runs without a unit of work.
-    queue.run_repeating(
-        deliver_outbox,
-        interval=settings.outbox_interval_seconds,
-        first=settings.outbox_interval_seconds,
-        name="outbox",
-    )
     queue.run_daily(
         _atomic(purge_personal_data), time=dt.time(3, 0, tzinfo=VIETNAM), name="retention"
     )
@@ -258,6 +252,13 @@ async def purge_personal_data(context: BotContext) -> None:
     log.info("retention purge", extra=result.counts)
 
 
+async def _post_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Stop the outbox loop with the application."""
+    outbox: Every | None = application.bot_data.get("outbox")
+    if outbox is not None:
+        await outbox.stop()
+
+
 def command_menu(messages: Messages, lang: str) -> list[BotCommand]:
     """The command list published for one language."""
     return [BotCommand(c, messages.label(lang, f"command_{c}")) for c in MENU_COMMANDS]
@@ -270,6 +271,15 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
         ThreadPoolExecutor(worker_threads(services.settings), thread_name_prefix="tthc")
     )
     services.catalog.warm()
+    # The outbox records each delivery's outcome in its own transaction right after the
+    # send (a crash must not forget a sent message), so it runs without a unit of work,
+    # on the monotonic clock (bot/repeat.py).
+    context = application.context_types.context(application)
+    outbox = Every(
+        services.settings.outbox_interval_seconds, lambda: deliver_outbox(context), "outbox"
+    )
+    application.bot_data["outbox"] = outbox
+    outbox.start()
     messages = services.messages
     try:
         for lang in ("vi", "en"):

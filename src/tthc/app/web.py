@@ -55,6 +55,8 @@ class WebhookServer:
         """Stop taking updates, finish those in hand, stop the application (webhook kept)."""
         await self.runner.cleanup()
         await self.application.stop()
+        if self.application.post_stop is not None:  # as run_webhook would
+            await self.application.post_stop(self.application)
         await self.application.shutdown()
 
 

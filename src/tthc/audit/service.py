@@ -8,6 +8,7 @@ from typing import Any
 from tthc.audit import repository
 from tthc.audit.models import AuditEntry
 from tthc.core.database import Database
+from tthc.core.inputs import display_name
 from tthc.core.redaction import redact
 
 
@@ -37,6 +38,7 @@ class AuditService:
             for entry in entries:
                 session.expunge(entry)
                 entry.details = _redacted(entry.details)
+                entry.actor = display_name(entry.actor, limit=100)
         return AuditPage(entries, page, pages, total)
 
 

@@ -17,8 +17,7 @@ from tthc.bot.context import BotContext
 from tthc.bot.sender import send
 from tthc.bot.views import Views
 from tthc.core.database import DatabaseUnavailable
-from tthc.core.inputs import sanitize
-from tthc.core.redaction import redact
+from tthc.core.inputs import display_name, sanitize
 from tthc.users.conversation import Conversation
 from tthc.users.roles import Role
 from tthc.users.service import LANGUAGES, UserView
@@ -81,7 +80,7 @@ def actor_of(update: Update) -> str:
     person = update.effective_user
     if person is None:
         return "telegram"
-    return f"telegram:{person.id} {person.full_name}"[:100]
+    return f"telegram:{person.id} {display_name(person.full_name)}"
 
 
 async def current_user(update: Update, context: BotContext) -> UserView:
@@ -108,7 +107,7 @@ async def reply_text(
 async def main_menu(update: Update, context: BotContext, user: UserView) -> None:
     """The greeting with what the bot can do."""
     info = await context.call(context.services.catalog.info)
-    name = update.effective_user.first_name if update.effective_user else None
+    name = display_name(update.effective_user.first_name) if update.effective_user else None
     await send(update, context, views(context).main_menu(user.language, info, name))
 
 
@@ -191,7 +190,7 @@ async def stale_button(update: Update, context: BotContext) -> None:
 
 
 def summary(update: object) -> dict[str, object] | str:
-    """What a log needs of an update: ids and kinds, the text cut short and redacted."""
+    """What a log needs of an update: ids and kinds, never its text (a name, digits, a code)."""
     if not isinstance(update, Update):
         return type(update).__name__
     message = update.effective_message
@@ -202,8 +201,8 @@ def summary(update: object) -> dict[str, object] | str:
         "user": update.effective_user.id if update.effective_user else None,
         "chat": update.effective_chat.id if update.effective_chat else None,
         "chat_type": update.effective_chat.type if update.effective_chat else None,
-        "text": redact(text[:80]) + ("…" if len(text) > 80 else ""),
-        "callback": query.data if query else None,
+        "text_length": len(text),
+        "callback": query.data.split(":", 1)[0] if query and query.data else None,
     }
 
 

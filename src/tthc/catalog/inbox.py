@@ -21,6 +21,7 @@ from tthc.catalog.service import CatalogService, UnknownProcedure
 from tthc.core.clock import utcnow
 from tthc.core.database import Database
 from tthc.core.outbox import Outbox
+from tthc.core.redaction import readable_question, redact
 from tthc.users.service import UserService
 
 ANSWER = "answer"  # the outbox kind of a follow-up
@@ -126,10 +127,11 @@ class UnansweredInbox:
                     return None
                 wording, key = question.query, question.normalized
             else:
-                wording = (text or "").strip()
-                key = self.catalog.question_key(wording)
-                if not key:
+                readable = readable_question(text or "")
+                if readable is None:
                     raise ValueError("the question has no words")
+                wording = readable
+                key = self.catalog.question_key(wording)
             alias = wording if len(wording) <= ALIAS_LENGTH else key[:ALIAS_LENGTH]
             self.catalog.edit_aliases(
                 code, add=[alias], actor=actor, action="map_question", note=wording
@@ -191,7 +193,7 @@ def _group(rows: list[UnansweredQuery]) -> list[Question]:
             Question(
                 id=min(r.id or 0 for r in members),
                 normalized=normalized,
-                query=latest.query,
+                query=redact(latest.query),  # stored redacted; older rows by an older rule
                 none=sum(r.count for r in members if r.kind == "none"),
                 abandoned=sum(r.count for r in members if r.kind == "abandoned"),
                 first_seen=min(r.first_seen for r in members),

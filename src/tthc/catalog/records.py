@@ -148,8 +148,8 @@ def _read_bytes(path: Path) -> bytes:
 def parse_json(data: bytes, progress: Progress | None = None) -> ParsedFile:
     """The national portal's JSON array (and our own export, which shares its shape)."""
     try:
-        items = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        items = json.loads(data.decode("utf-8-sig"), parse_constant=_NonFinite)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise CatalogFileError(f"not valid JSON: {exc}") from None
     if not isinstance(items, list):
         raise CatalogFileError("JSON must be an array of procedures")
@@ -160,12 +160,31 @@ def parse_json(data: bytes, progress: Progress | None = None) -> ParsedFile:
             parsed.problems.append(Problem(where, "-", "is not an object"))
             continue
         raw = dict(item)
+        bad = [key for key, value in raw.items() if _has_non_finite(value)]
+        if bad:
+            for key in bad:
+                parsed.problems.append(Problem(where, key, "NaN or Infinity is not a value"))
+            continue
         if "level" in raw and "levels" not in raw:
             raw["levels"] = raw.pop("level")
         _add_record(parsed, raw, where, partial=False)
         if progress is not None:
             progress(index, index / len(items))
     return parsed
+
+
+class _NonFinite(str):
+    """NaN, Infinity or -Infinity in a JSON file: not text, not a number anyone meant."""
+
+
+def _has_non_finite(value: Any) -> bool:
+    if isinstance(value, _NonFinite):
+        return True
+    if isinstance(value, list):
+        return any(_has_non_finite(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_non_finite(v) for v in value.values())
+    return False
 
 
 def parse_rows(

@@ -64,7 +64,7 @@ def replace_aliases(*, session: Session, code: str, aliases: Iterable[str], acto
     """Make `aliases` the complete alias list of a procedure."""
     session.execute(delete(ProcedureAlias).where(col(ProcedureAlias.procedure_code) == code))
     for alias in aliases:
-        session.add(ProcedureAlias(procedure_code=code, alias=alias, created_by=actor))
+        session.add(ProcedureAlias(procedure_code=code, alias=alias, created_by=actor[:64]))
 
 
 def synonym_overrides(*, session: Session) -> dict[str, str]:

@@ -34,7 +34,7 @@ from tthc.catalog.records import ParsedFile
 from tthc.catalog.search import Entry, SearchIndex
 from tthc.core.database import Database
 from tthc.core.lru import LRU
-from tthc.core.redaction import redact
+from tthc.core.redaction import readable_question, redact
 from tthc.core.text import fold, nfc
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ class CatalogService:
         with self.db.session() as session:
             aliases = repository.aliases_by_code(session=session)
             return [
-                procedure_to_record(p, aliases.get(p.code, []))
+                procedure_to_record(p, [redact(a) for a in aliases.get(p.code, [])])
                 for p in repository.all_procedures(session=session)
             ]
 
@@ -243,7 +243,10 @@ class CatalogService:
         this log, and citizens type their numbers into the chat. Who asked is kept apart
         (and purged on the same schedule), so staff's answer can reach them.
         """
-        query = redact(query)[:2000]
+        readable = readable_question(query)
+        if readable is None:  # only a number, a code or masked data: nothing to answer
+            return
+        query = readable[:2000]
         normalized = _key(query, normalized)
         with self.db.session() as session:
             repository.record_unanswered(

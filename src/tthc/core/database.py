@@ -156,6 +156,20 @@ class UnitOfWork:
             _CURRENT.reset(self._token)
 
 
+@contextmanager
+def detached() -> Iterator[None]:
+    """Blocks inside are their own transactions, even within an update's unit of work.
+
+    For long read-only work done while the update lets others use the database (a file
+    previewed outside its turn): it must not open the update's transaction on the side.
+    """
+    token = _CURRENT.set(None)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
 def current_unit_of_work() -> UnitOfWork | None:
     """The unit of work of the update being handled, if any."""
     return _CURRENT.get()

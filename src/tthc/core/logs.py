@@ -71,3 +71,7 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # At DEBUG the libraries print whole updates and requests (texts, names, typed check
+    # digits next to a receipt code): they stay at INFO whatever LOG_LEVEL says.
+    for library in ("telegram", "httpcore", "apscheduler", "aiohttp", "sqlalchemy"):
+        logging.getLogger(library).setLevel(max(logging.getLevelName(level), logging.INFO))

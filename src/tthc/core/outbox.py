@@ -122,7 +122,9 @@ def _due_ids(*, session: Session, now: datetime, limit: int) -> list[int]:
         .where(
             col(OutboxMessage.sent_at).is_(None),
             col(OutboxMessage.failed_at).is_(None),
-            OutboxMessage.next_attempt_at <= now,
+            # A message never tried is due whatever the clock says (a clock stepped back
+            # an hour must not hold new notifications for an hour); retries wait their turn.
+            or_(col(OutboxMessage.next_attempt_at) <= now, col(OutboxMessage.attempts) == 0),
             or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
         )
         .order_by(col(OutboxMessage.id))

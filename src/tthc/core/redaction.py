@@ -21,6 +21,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DIGIT_RUN = re.compile(r"(?<![\w@])\+?\(?\d(?:[\s.\-()]{0,2}\d)+\)?(?![\w@])")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 _PERSONAL_DIGITS = 8
+_MARKUP = re.compile(r"</?[A-Za-z][^<>]{0,80}>")
 
 
 def redact(text: str) -> str:
@@ -33,3 +34,14 @@ def _digits(match: re.Match[str]) -> str:
     if sum(c.isdigit() for c in run) < _PERSONAL_DIGITS or _THOUSANDS.fullmatch(run.strip("()")):
         return run
     return MASK
+
+
+def readable_question(text: str) -> str | None:
+    """A citizen's question as staff may keep it (an alias, the inbox).
+
+    Redacted, without markup, on one line; None when no word is left (only a number, a
+    code, masked data): there is nothing staff could answer or map.
+    """
+    clean = " ".join(redact(_MARKUP.sub(" ", text)).split())
+    words = clean.replace(MASK, " ")
+    return clean if any(c.isalpha() for c in words) else None

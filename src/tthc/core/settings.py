@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from tthc.core.inputs import ascii_int
+
 DEFAULT_SQLITE_URL = "sqlite:///./var/tthc.db"
 # 0.1.0 briefly defaulted to this name (a search-and-replace); found alone, it is reported.
 MISPLACED_SQLITE_PATH = "./var/foundation.database"
@@ -86,6 +88,9 @@ class Settings(BaseSettings):
     lookup_max_failures: int = Field(default=5, ge=1)
     lookup_max_failures_per_dossier: int = Field(default=5, ge=1)
     lookup_window_minutes: float = Field(default=15, gt=0)
+    # How citizens reach the centre (phone, address), told when a dossier code is protected
+    # after many wrong check digits, and in /help.
+    centre_contact: str | None = None
     outbox_interval_seconds: float = Field(default=5, gt=0)
     outbox_retry_seconds: float = Field(default=10, gt=0)
     bot_username: str | None = None
@@ -112,10 +117,12 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
-            try:
-                return frozenset(int(p) for p in parts)
-            except ValueError as exc:
-                raise ValueError("must be Telegram user ids separated by commas") from exc
+            ids = [ascii_int(p, low=1) for p in parts]
+            if None in ids:
+                raise ValueError(
+                    "must be Telegram user ids (digits 0-9, at most 2^63-1) separated by commas"
+                )
+            return frozenset(i for i in ids if i is not None)
         return value
 
     @field_validator("secret_key_previous", mode="before")
@@ -137,7 +144,10 @@ class Settings(BaseSettings):
     @field_validator("retention_days")
     @classmethod
     def _check_retention(cls, value: dict[str, int]) -> dict[str, int]:
-        known = {"lookup_attempts", "access", "dossiers", "unanswered", "complaints", "outbox"}
+        known = {
+            "lookup_attempts", "access", "dossiers", "unanswered", "complaints", "outbox",
+            "drafts", "comments",
+        }  # fmt: skip
         unknown = sorted(set(value) - known)
         if unknown:
             raise ValueError(

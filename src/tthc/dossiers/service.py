@@ -6,7 +6,10 @@ Guessing receipt codes must not reveal dossiers, nor even which codes exist. So:
   or not (a malformed code is not a guess and does not count);
 - an unknown code asks for the check digits exactly as a protected one does, and the
   answer is the same "code or digits wrong": existence shows only with the right digits;
-- wrong check digits are limited per user and per dossier code (across all users).
+- wrong check digits are limited per user; a code that many users guessed wrong is
+  "protected": from then on each user gets one answer for it per window, so the owner
+  (who knows the digits) still gets in at the first try while guessers are stopped, and
+  whoever is stopped is told that the code is protected, not that they did wrong.
 
 Counts live in the database, so limits hold across restarts and bot instances. A
 dossier exported without a phone or ID number has no check digits and is shown to
@@ -41,7 +44,8 @@ class Outcome(StrEnum):
     NEED_SECRET = "need_secret"  # protected, or unknown: the two look the same
     WRONG_SECRET = "wrong_secret"  # wrong digits, or no such dossier
     MALFORMED = "malformed"
-    LIMITED = "limited"
+    LIMITED = "limited"  # this user looked up or guessed too much
+    PROTECTED = "protected"  # this code was guessed wrong too often: this user's answer is spent
 
 
 @dataclass(frozen=True)
@@ -155,9 +159,10 @@ class DossierService:
                 return LookupResult(
                     Outcome.FOUND, code, self._view(dossier, access.subscribed, now)
                 )
-            left, retry = self._answers_left(session, user_id, tag, since, now)
+            left, retry, protected = self._answers_left(session, user_id, tag, since, now)
             if left <= 0:
-                return LookupResult(Outcome.LIMITED, code, retry_at=retry)
+                outcome = Outcome.PROTECTED if protected else Outcome.LIMITED
+                return LookupResult(outcome, code, retry_at=retry)
             if secret is None:
                 used, oldest = repository.count_attempts(
                     session=session, kind="lookup", user_id=user_id, since=since
@@ -178,7 +183,8 @@ class DossierService:
                         session=session, user_id=user_id, code_hash=tag, kind="wrong_secret", at=now
                     )
                     if left - 1 <= 0:
-                        return LookupResult(Outcome.LIMITED, code, retry_at=now + self.window)
+                        outcome = Outcome.PROTECTED if protected else Outcome.LIMITED
+                        return LookupResult(outcome, code, retry_at=now + self.window)
                     return LookupResult(Outcome.WRONG_SECRET, code, attempts_left=left - 1)
             assert dossier is not None and dossier.id is not None
             access = repository.grant_access(
@@ -205,17 +211,28 @@ class DossierService:
 
     def _answers_left(
         self, session: Session, user_id: int, tag: str, since: datetime, now: datetime
-    ) -> tuple[int, datetime]:
-        """Wrong answers still allowed (the smaller of the user's and the dossier's limit)."""
+    ) -> tuple[int, datetime, bool]:
+        """(wrong answers this user still has for this code, when that changes, protected).
+
+        A user has `max_failures` per window. Once `max_failures_per_dossier` wrong answers
+        were given for a code (by anyone), each user has one answer for it per window: a
+        stranger's guesses never lock its owner out, and many accounts do not add up to
+        many guesses.
+        """
         by_user, user_oldest = repository.count_attempts(
             session=session, kind="wrong_secret", user_id=user_id, since=since
         )
         on_code, code_oldest = repository.count_attempts(
             session=session, kind="wrong_secret", code_hash=tag, since=since
         )
-        left = min(self.max_failures - by_user, self.max_failures_per_dossier - on_code)
-        oldest = min((t for t in (user_oldest, code_oldest) if t is not None), default=now)
-        return left, oldest + self.window
+        left, retry = self.max_failures - by_user, (user_oldest or now) + self.window
+        if on_code >= self.max_failures_per_dossier:
+            mine, mine_oldest = repository.count_attempts(
+                session=session, kind="wrong_secret", user_id=user_id, code_hash=tag, since=since
+            )
+            if 1 - mine < left:
+                return 1 - mine, (mine_oldest or code_oldest or now) + self.window, True
+        return left, retry, False
 
     def _code_tag(self, code: str) -> str:
         """A keyed hash of a receipt code: attempts are counted per code without storing it."""

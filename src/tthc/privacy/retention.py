@@ -8,6 +8,8 @@
 | unanswered | questions nobody answered (already without phone numbers), and who asked them | 180 days |
 | complaints | closed complaints (text, answer, attachment, who sent it) | 365 days |
 | outbox | sent or abandoned notifications | 90 days |
+| drafts | an unsent rating or complaint (a name, a phone number, an address) left in the conversation | 2 days after the last message |
+| comments | the comment of a rating (the level and criteria stay: the figures need them) | 365 days |
 
 Files sent to the bot by staff (a dossier export names applicants) are dropped once
 applied or cancelled, and removed a day after they expire, whatever the policy.
@@ -28,10 +30,13 @@ from sqlmodel import col
 from tthc.catalog.models import UnansweredAsk, UnansweredQuery
 from tthc.complaints.models import Complaint
 from tthc.core.database import Database, changed_rows, table
-from tthc.core.models import OutboxMessage
+from tthc.core.models import HandledOnce, OutboxMessage
 from tthc.dossiers.models import Dossier, DossierAccess, LookupAttempt
 from tthc.dossiers.status import Status
+from tthc.ratings.models import Rating
 from tthc.staff.models import KEPT_AFTER_EXPIRY, PendingUpload
+from tthc.users.conversation import Step
+from tthc.users.models import User
 
 # The same kinds as foundation.settings's RETENTION_DAYS validator (a test checks they agree).
 DEFAULT_DAYS = {
@@ -41,7 +46,12 @@ DEFAULT_DAYS = {
     "unanswered": 180,
     "complaints": 365,
     "outbox": 90,
+    "drafts": 2,
+    "comments": 365,
 }
+# Updates and drafts handled once (core.claims.Once): redeliveries come within minutes.
+HANDLED_ONCE_KEPT = timedelta(days=1)
+_DRAFT_STEPS = [Step.RATING.value, Step.COMPLAINT.value, Step.COMPLAINT_CONFIRM.value]
 _ENDED = [int(s) for s in Status if s.finished or s.closed]
 
 
@@ -95,6 +105,13 @@ def purge(db: Database, days: dict[str, int], *, now: datetime, dry_run: bool = 
         "uploads": delete(PendingUpload).where(
             col(PendingUpload.expires_at) < now - KEPT_AFTER_EXPIRY
         ),
+        "drafts": update(User)
+        .where(col(User.state).in_(_DRAFT_STEPS), col(User.updated_at) < cutoff["drafts"])
+        .values(state=None, state_data=None),
+        "comments": update(Rating)
+        .where(col(Rating.comment).is_not(None), col(Rating.created_at) < cutoff["comments"])
+        .values(comment=None),
+        "handled_once": delete(HandledOnce).where(col(HandledOnce.at) < now - HANDLED_ONCE_KEPT),
     }
     counts: dict[str, int] = {}
     with db.session() as session:

@@ -23,7 +23,7 @@ from tthc.catalog.importer import CatalogDiff, CatalogMoved
 from tthc.catalog.records import CatalogFileError, ParsedFile, read_catalog_file
 from tthc.catalog.service import CatalogService
 from tthc.core.clock import utcnow
-from tthc.core.database import Database
+from tthc.core.database import Database, detached
 from tthc.core.spreadsheet import Problem
 from tthc.dossiers.importer import DossierImportRejected, import_dossiers
 from tthc.dossiers.records import DossierFileError, RowReader, read_rows
@@ -84,6 +84,17 @@ class Outcome:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A file read and previewed, not stored yet."""
+
+    kind: Kind
+    filename: str
+    content: bytes
+    version: int | None
+    preview: dict[str, Any]
+
+
 def accepts(filename: str) -> bool:
     """Whether a file's name says it may be a catalogue or a dossier export."""
     return filename.lower().endswith(SUFFIXES)
@@ -109,10 +120,17 @@ class UploadService:
         self, *, user_id: int, filename: str, content: bytes, now: datetime | None = None
     ) -> Upload:
         """Validate a file and store it with its preview; raises UploadRejected."""
-        now = now or utcnow()
+        return self.store(self.prepare(filename, content), user_id=user_id, now=now)
+
+    def prepare(self, filename: str, content: bytes) -> Prepared:
+        """Read and preview a file: reads only, each its own transaction.
+
+        A 30,000-row export takes seconds; the caller lets other updates use the database
+        meanwhile.
+        """
         if not accepts(filename):
             raise UploadRejected("type")
-        with _on_disk(filename, content) as path:
+        with detached(), _on_disk(filename, content) as path:
             kind = self._kind(path)
             if kind is Kind.CATALOG:
                 parsed = _parse_catalog(path)
@@ -121,17 +139,22 @@ class UploadService:
             else:
                 version = None
                 preview = self._dossier_report(path, source=filename, actor="", dry_run=True)
+        return Prepared(kind, filename, content, version, preview)
+
+    def store(self, prepared: Prepared, *, user_id: int, now: datetime | None = None) -> Upload:
+        """Keep a prepared file and its preview until it is applied, cancelled or expires."""
+        now = now or utcnow()
         with self.db.session() as session:
             repository.purge_expired(session=session, before=now - KEPT_AFTER_EXPIRY)
             stored = repository.add(
                 session=session,
                 upload=PendingUpload(
                     user_id=user_id,
-                    kind=kind.value,
-                    filename=filename[:255],
-                    content=content,
-                    base_version=version,
-                    preview=preview,
+                    kind=prepared.kind.value,
+                    filename=prepared.filename[:255],
+                    content=prepared.content,
+                    base_version=prepared.version,
+                    preview=prepared.preview,
                     created_at=now,
                     expires_at=now + self.ttl,
                 ),

@@ -11,6 +11,7 @@ from telegram import Update
 from tthc.bot.common import (
     arguments,
     current_user,
+    message_text,
     private_only,
     remember,
     reply_text,
@@ -113,7 +114,7 @@ async def on_attachment(update: Update, context: BotContext, user: UserView) -> 
         attachment = ("document", message.document.file_id)
     else:
         return False
-    await _draft(update, context, user, message.caption or "", attachment, about=asked.about)
+    await _draft(update, context, user, message_text(update), attachment, about=asked.about)
     return True
 
 

@@ -28,7 +28,8 @@ _DIGITS = re.compile(r"^\d{4}$")
 
 
 def views(context: BotContext) -> DossierViews:
-    return DossierViews(context.services.messages)
+    services = context.services
+    return DossierViews(services.messages, services.settings.centre_contact)
 
 
 @private_only()
@@ -122,7 +123,8 @@ async def reply_lookup(
     intent: Intent = Intent.VIEW,
 ) -> None:
     """Reply to a lookup's outcome; a check-digit question keeps the intent for the answer."""
-    if result.outcome in (Outcome.NEED_SECRET, Outcome.WRONG_SECRET):
+    if result.outcome in (Outcome.NEED_SECRET, Outcome.WRONG_SECRET, Outcome.PROTECTED):
+        # Protected: digits typed anyway are still read as an answer (and told again).
         await remember(context, user, AwaitingDigits(result.code, intent.value))
     else:
         await remember(context, user, None)

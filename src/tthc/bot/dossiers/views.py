@@ -16,8 +16,9 @@ from tthc.messages import Messages
 class DossierViews:
     """Turns lookups and dossiers into replies in the user's language."""
 
-    def __init__(self, messages: Messages) -> None:
+    def __init__(self, messages: Messages, contact: str | None = None) -> None:
         self.m = messages
+        self.contact = contact  # how to reach the centre (CENTRE_CONTACT)
 
     def _text(self, lang: str, template: str, **values: Any) -> Reply:
         return Reply(self.m.render(lang, template, **values))
@@ -28,10 +29,18 @@ class DossierViews:
         if o is Outcome.FOUND:
             assert result.dossier is not None
             return self.dossier_status(lang, result.dossier)
-        if o is Outcome.LIMITED:
+        if o in (Outcome.LIMITED, Outcome.PROTECTED):
             assert result.retry_at is not None
             minutes = max(1, round((result.retry_at - utcnow()).total_seconds() / 60))
-            return self._text(lang, "dossier_limited", retry=result.retry_at, minutes=minutes)
+            stopped = "dossier_limited" if o is Outcome.LIMITED else "dossier_protected"
+            return self._text(
+                lang,
+                stopped,
+                retry=result.retry_at,
+                minutes=minutes,
+                code=result.code,
+                contact=self.contact,
+            )
         template = {
             Outcome.NEED_SECRET: "dossier_secret_prompt",
             Outcome.WRONG_SECRET: "dossier_secret_wrong",

@@ -12,7 +12,7 @@ from dataclasses import replace
 from telegram import Update
 from telegram.error import TelegramError
 
-from tthc.bot.common import actor_of, arguments, remember, reply_text
+from tthc.bot.common import actor_of, arguments, message_text, remember, reply_text
 from tthc.bot.common import views as common_views
 from tthc.bot.context import BotContext
 from tthc.bot.replies import Reply
@@ -22,7 +22,7 @@ from tthc.bot.staff import callbacks
 from tthc.bot.staff.views import StaffViews
 from tthc.bot.turns import outside_turn, stored
 from tthc.catalog.service import UnknownProcedure
-from tthc.core.inputs import ascii_int
+from tthc.core.inputs import ascii_int, file_name
 from tthc.core.models import OutboxMessage
 from tthc.staff.uploads import Decision, UploadRejected, accepts
 from tthc.users.conversation import FindingProcedure, read
@@ -43,7 +43,8 @@ async def on_upload(update: Update, context: BotContext, user: UserView) -> bool
     """A catalogue or dossier file sent as a document: preview it (staff) or refuse it."""
     message = update.effective_message
     document = message.document if message else None
-    if document is None or not accepts(document.file_name or ""):
+    name = file_name(document.file_name if document else None)
+    if document is None or not accepts(name):
         return False
     services = context.services
     if not await context.call(services.roles.has, user.id, Role.STAFF):
@@ -61,21 +62,17 @@ async def on_upload(update: Update, context: BotContext, user: UserView) -> bool
             file = await context.bot.get_file(document.file_id)
             content = bytes(await file.download_as_bytearray())
     except TelegramError as exc:
-        log.warning("upload %s not downloaded: %s", document.file_name, exc)
+        log.warning("upload %s not downloaded: %s", name, exc)
         await reply_text(update, context, user, "upload_download_failed")
         return True
     if len(content) > limit:
         await reply_text(update, context, user, "upload_too_big", size=len(content), limit=limit)
         return True
-    await stored()  # a dossier preview is a transaction of its own: nothing may wait on ours
     try:
-        async with typing_if_slow(update, context):
-            upload = await context.call(
-                services.uploads.receive,
-                user_id=user.id,
-                filename=document.file_name or "upload",
-                content=content,
-            )
+        # Seconds of reading for a large export: other updates use the database meanwhile.
+        async with typing_if_slow(update, context), outside_turn():
+            prepared = await context.call(services.uploads.prepare, name, content)
+        upload = await context.call(services.uploads.store, prepared, user_id=user.id)
     except UploadRejected as rejected:
         await send(update, context, views(context).upload_rejected(user.language, rejected))
         return True
@@ -185,8 +182,7 @@ async def on_find_text(update: Update, context: BotContext, user: UserView, text
 @requires(Role.STAFF)
 async def map_command(update: Update, context: BotContext, user: UserView) -> None:
     """`/gan MÃ câu hỏi của công dân`: the question leads to that procedure from now on."""
-    message = update.effective_message
-    parts = (message.text or "").split(maxsplit=2) if message else []
+    parts = message_text(update).split(maxsplit=2)  # through the input boundary (NUL, bidi)
     if len(parts) < 3:
         usage = context.services.messages.label(user.language, "usage_map")
         await reply_text(update, context, user, "staff_usage", usage=usage)

@@ -32,6 +32,7 @@ _PROBLEMS = (
     ("unknown_status", re.compile(r"^unknown status '?(?P<value>.*?)'?$")),
     ("not_list", re.compile(r"must be a list")),
     ("not_object", re.compile(r"^is not an object$")),
+    ("not_finite", re.compile(r"^NaN or Infinity is not a value$")),
     ("not_on_sheet", re.compile(r"^(?P<value>.+) is not on the procedure sheet$")),
 )
 _WHERE = re.compile(r"^(?:(?:sheet )?(?P<sheet>[^,]+), )?(?P<kind>row|record) (?P<number>\d+)$")
