@@ -19,6 +19,8 @@ from tthc.catalog.answering import Answer, AnswerKind
 
 EVAL_FILE = Path(__file__).resolve().parent.parent / "tests" / "data" / "search" / "eval.tsv"
 OUT_OF_SCOPE = "out of scope"
+STORY_OUT_OF_SCOPE = "story, no proc."  # a long story no procedure answers
+GROUPS = ("short", "question", "story", "english", OUT_OF_SCOPE, STORY_OUT_OF_SCOPE)
 
 
 @dataclass(frozen=True)
@@ -27,14 +29,16 @@ class Case:
 
     query: str
     codes: tuple[str, ...]
-    kind: str  # "short" or "question"
+    kind: str  # "short", "question", "story" (a long message telling a situation) or "english"
     origin: str  # "outside", "citizen" or "project"
     split: str  # "dev" or "held-out"
     source: str = ""
 
     @property
     def group(self) -> str:
-        return self.kind if self.codes else OUT_OF_SCOPE
+        if self.codes:
+            return self.kind
+        return STORY_OUT_OF_SCOPE if self.kind == "story" else OUT_OF_SCOPE
 
 
 def load_cases(path: Path = EVAL_FILE) -> list[Case]:
@@ -132,16 +136,17 @@ def evaluate(
 
 def table(report: Report) -> str:
     """The report as aligned text, one row per split and kind."""
-    head = "split     kind           n  answered  direct  conf.wrong  top-unshown  turns"
+    head = "split     kind              n  answered  direct  conf.wrong  top-unshown  turns"
     rows = [head]
     for split in ("dev", "held-out"):
-        for group in ("short", "question", OUT_OF_SCOPE):
+        for group in GROUPS:
             tally = report.get((split, group))
             if tally is None:
                 continue
-            n, answered, direct, wrong, unshown, turns = tally.cells(group == OUT_OF_SCOPE)
+            no_procedure = group in (OUT_OF_SCOPE, STORY_OUT_OF_SCOPE)
+            n, answered, direct, wrong, unshown, turns = tally.cells(no_procedure)
             rows.append(
-                f"{split:9} {group:12} {n}    {answered}  {direct}      {wrong}        "
+                f"{split:9} {group:15} {n}    {answered}  {direct}      {wrong}        "
                 f"{unshown}   {turns}"
             )
     return "\n".join(rows)
