@@ -14,18 +14,24 @@ bot, `tthc search` and the evaluation all judge the same thing:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from tthc.catalog.calibration import Confidence
 from tthc.catalog.chitchat import Chitchat, chitchat
 from tthc.catalog.question import Aspect
 from tthc.catalog.search import Hit, SearchIndex, SearchResult, base_name
+from tthc.catalog.story import focus, is_story
+from tthc.catalog.topics import Topic, Topics
 from tthc.core.text import fold
 
 LIST_SHARE = 0.8  # a result list keeps hits scoring at least this share of the best one
 SUGGESTION_SCORE = 0.5  # below this, a "not found" reply suggests nothing
 FAMILY_SHARE = 0.85  # results outside a family this close to the best make it a list
+# A story whose question alone and whole text rank the same procedure first, each with at
+# least this calibrated chance, gets its card (chosen on the development stories).
+AGREEMENT_CHANCE = 0.5
+STORY_LIST = 4  # an unsure story lists at least this many procedures
 # Where an official name turns from the service to whom or which case it is for.
 _QUALIFIER = re.compile(
     r"\s+(?:cho|đối với|trong trường hợp|trường hợp|thực hiện bằng|bằng)\s+", re.IGNORECASE
@@ -52,6 +58,7 @@ class Answer:
     shown: tuple[Hit, ...]
     labels: tuple[str, ...] = ()
     chat: Chitchat | None = None
+    topic: Topic | None = None  # what no procedure answers (catalog/topics.py), told honestly
 
     @property
     def confidence(self) -> Confidence:
@@ -84,15 +91,25 @@ def family(name: str) -> tuple[str, str] | None:
 class Answerer:
     """Answers over one search index."""
 
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: SearchIndex, topics: Topics | None = None) -> None:
         self.index = index
+        self.topics = topics
 
     def answer(self, text: str, limit: int = 5) -> Answer:
         small_talk = chitchat(text)
         if small_talk is not None:
             empty = SearchResult(text, "", Confidence.NONE, ())
             return Answer(AnswerKind.CHAT, empty, (), chat=small_talk)
-        result = self.index.search(text, limit=limit)
+        topic = self.topics.match(text) if self.topics is not None else None
+        result = (
+            self._story(text, limit, agreement=topic is None)
+            if is_story(text)
+            else self.index.search(text, limit)
+        )
+        if topic is not None and (topic.strong or result.confidence is not Confidence.CONFIDENT):
+            helping = tuple(self.index.hit(code) for code in topic.codes if self.index.has(code))
+            kind = AnswerKind.LIST if helping else AnswerKind.NONE
+            return Answer(kind, result, helping, topic=topic)
         best = result.best
         if best is None or result.confidence is Confidence.NONE:
             shown = tuple(h for h in result.hits if h.score >= SUGGESTION_SCORE)
@@ -102,7 +119,11 @@ class Answerer:
             return choice
         if result.confidence is Confidence.CONFIDENT:
             return Answer(AnswerKind.CARD, result, (best,))
-        shown = tuple(h for h in result.hits if h.score >= best.score * LIST_SHARE)
+        shown = tuple(
+            h
+            for i, h in enumerate(result.hits)
+            if i < result.keep or h.score >= best.score * LIST_SHARE
+        )
         return Answer(AnswerKind.LIST, result, shown)
 
     def _choice(self, result: SearchResult) -> Answer | None:
@@ -129,6 +150,60 @@ class Answerer:
         if fits is not None:  # "cho con 10 tuổi": the case that fits the age
             return Answer(AnswerKind.CARD, result, (near[fits],))
         return Answer(AnswerKind.CHOICE, result, tuple(near), tuple(labels))
+
+    def _story(self, text: str, limit: int, *, agreement: bool = True) -> SearchResult:
+        """A story answered as surely as a short question, or not at all.
+
+        The focus (the question sentence) and the whole story are both searched; a card
+        needs the focus to be sure and the whole to agree (or to find nothing sure of its
+        own). Otherwise the plausible procedures of both are offered as a list.
+        """
+        index = self.index
+        near = index.search(focus(text, lambda s: len(index.understand(s).tokens) >= 3).text, limit)
+        whole = index.search(text, limit)
+        first, other = near.best, whole.best
+        if (
+            first is not None
+            and near.confidence is Confidence.CONFIDENT
+            and (whole.confidence is Confidence.NONE or self._among(first, whole.hits[:3]))
+        ):
+            return replace(near, query=text)
+        if (
+            other is not None
+            and whole.confidence is Confidence.CONFIDENT
+            and (near.confidence is Confidence.NONE or self._among(other, near.hits[:3]))
+        ):
+            return replace(whole, aspect=near.aspect)
+        if (
+            agreement
+            and first is not None
+            and other is not None
+            and min(self._chance(near), self._chance(whole)) >= AGREEMENT_CHANCE
+            and self._among(first, (other,))
+        ):
+            # Read two ways (the question alone, the whole story), the same procedure first.
+            return replace(near, query=text, confidence=Confidence.CONFIDENT)
+        # Not sure: the two first of each reading, then the rest by score.
+        merged: dict[str, Hit] = {}
+        ordered = sorted((*near.hits, *whole.hits), key=lambda h: -h.score)
+        for hit in (*near.hits[:2], *whole.hits[:2], *ordered):
+            if not any(self._among(hit, (other,)) for other in merged.values()):
+                merged[hit.code] = hit
+        hits = tuple(merged.values())[:limit]
+        sure = near.confidence is not Confidence.NONE or whole.confidence is not Confidence.NONE
+        confidence = Confidence.AMBIGUOUS if hits and sure else Confidence.NONE
+        return replace(near, query=text, confidence=confidence, hits=hits, keep=STORY_LIST)
+
+    def _chance(self, result: SearchResult) -> float:
+        """The calibrated chance that a ranking's first result is right."""
+        if result.signals is None:
+            return 1.0 if result.confidence is Confidence.CONFIDENT else 0.0
+        return self.index.calibration.chances(result.signals)[0]
+
+    def _among(self, hit: Hit, hits: tuple[Hit, ...]) -> bool:
+        """Whether `hit` (or the same procedure at another level) is among `hits`."""
+        same = {hit.code, *(e.code for e in self.index.level_variants(hit.code))}
+        return any(h.code in same for h in hits)
 
     def accepted(self, codes: tuple[str, ...]) -> set[str]:
         """The codes, and the same procedures at other levels."""

@@ -6,15 +6,19 @@ from functools import lru_cache
 from pathlib import Path
 
 from tthc.catalog.answering import Answerer
+from tthc.catalog.english import English, load_english
 from tthc.catalog.question import Intents, Phrasing, load_table
 from tthc.catalog.records import ParsedFile, read_catalog_file
 from tthc.catalog.search import Entry, SearchIndex, load_synonym_file
+from tthc.catalog.topics import Topics, load_topics
 
 DATA_DIR = Path(__file__).parent / "data"
 CATALOG_FILE = DATA_DIR / "procedures.json.gz"
 SYNONYM_FILE = DATA_DIR / "synonyms.tsv"
 PHRASING_FILE = DATA_DIR / "phrasing.tsv"
 INTENTS_FILE = DATA_DIR / "intents.tsv"
+ENGLISH_FILE = DATA_DIR / "english.tsv"
+TOPICS_FILE = DATA_DIR / "topics.tsv"
 
 
 def bundled_synonyms() -> dict[str, str]:
@@ -32,6 +36,18 @@ def bundled_phrasing() -> Phrasing:
 def bundled_intents() -> Intents:
     """Everyday ways of saying what one needs, from the bundled table."""
     return Intents(load_table(INTENTS_FILE.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def bundled_english() -> English:
+    """The English vocabulary of the catalogue's services, from the bundled table."""
+    return load_english(ENGLISH_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def bundled_topics() -> Topics:
+    """What no procedure answers, from the bundled table."""
+    return load_topics(TOPICS_FILE.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -54,10 +70,14 @@ def bundled_index() -> SearchIndex:
         for r in bundled_catalog().records.values()
     ]
     return SearchIndex(
-        entries, bundled_synonyms(), phrasing=bundled_phrasing(), intents=bundled_intents()
+        entries,
+        bundled_synonyms(),
+        phrasing=bundled_phrasing(),
+        intents=bundled_intents(),
+        english=bundled_english(),
     )
 
 
 def bundled_answerer() -> Answerer:
     """The chat's answering over the bundled catalogue, for evaluation and benchmarks."""
-    return Answerer(bundled_index())
+    return Answerer(bundled_index(), bundled_topics())

@@ -171,13 +171,13 @@ class Intents:
             present = {w for w, _ in words}
             if any(not (first & present) for first in starts):
                 continue
-            spans = [_find(words, group, protected) for group in rule.groups]
+            spans = [find_phrases(words, group, protected) for group in rule.groups]
             if any(not s for s in spans):
                 continue
-            chosen = _closest(spans, rule.span)
+            chosen = closest(spans, rule.span)
             if chosen is None:
                 continue
-            if _find(words, rule.unless):
+            if find_phrases(words, rule.unless):
                 continue
             used = {i for start, end in chosen for i in range(start, end)}
             words = [w for i, w in enumerate(words) if i not in used] + list(rule.then)
@@ -185,7 +185,7 @@ class Intents:
         return words, fired
 
 
-def _find(
+def find_phrases(
     typed: Sequence[Word],
     alternatives: Iterable[Phrase],
     protected: Callable[[str, str], bool] | None = None,
@@ -209,7 +209,7 @@ def _in_pair(typed: Sequence[Word], i: int, protected: Callable[[str, str], bool
     return bool(before or after)
 
 
-def _closest(spans: list[list[tuple[int, int]]], limit: int) -> list[tuple[int, int]] | None:
+def closest(spans: list[list[tuple[int, int]]], limit: int) -> list[tuple[int, int]] | None:
     """One occurrence per group, all within `limit` words of each other (first such set)."""
     best: list[tuple[int, int]] | None = None
     width = limit + 1

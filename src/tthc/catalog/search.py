@@ -17,13 +17,14 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from tthc.catalog.calibration import Calibration, Confidence, Signals, load_calibration
+from tthc.catalog.english import English, looks_english
 from tthc.catalog.normalize import Word, words
 from tthc.catalog.question import Aspect, Intents, Phrase, Phrasing, phrase_words, same
 from tthc.core.text import fold
@@ -119,6 +120,8 @@ class SearchResult:
     hits: tuple[Hit, ...]
     aspect: Aspect | None = None  # the card section the question asks about
     signals: Signals | None = None  # what the ranking says about its first result
+    english: bool = False  # asked in English (read through catalog/data/english.tsv)
+    keep: int = 0  # a list shows at least this many hits (a story's two readings)
 
     @property
     def best(self) -> Hit | None:
@@ -300,11 +303,13 @@ class SearchIndex:
         phrasing: Phrasing | None = None,
         intents: Intents | None = None,
         calibration: Calibration | None = None,
+        english: English | None = None,
     ) -> None:
         self.calibration = calibration or load_calibration()
         self.synonyms = Synonyms(synonyms or {})
         self.phrasing = phrasing or Phrasing(())
         self.intents = intents or Intents(())
+        self.english = english
         self.docs: list[_Doc] = []
         self.by_code: dict[str, int] = {}
         df: dict[str, int] = defaultdict(int)
@@ -472,7 +477,13 @@ class SearchIndex:
     # -- ranking -------------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 5) -> SearchResult:
-        """Rank procedures for a free-text query."""
+        """Rank procedures for a free-text query (in English, through its Vietnamese words)."""
+        if self.english is not None and looks_english(query):
+            found = self._search(self.english.translate(query), limit)
+            return replace(found, query=query, english=True)
+        return self._search(query, limit)
+
+    def _search(self, query: str, limit: int) -> SearchResult:
         code = CODE_IN_QUERY.search(query)
         if code and code.group(1) in self.by_code:
             doc = self.docs[self.by_code[code.group(1)]]
@@ -689,6 +700,14 @@ class SearchIndex:
     def _hit(self, doc: _Doc, score: float) -> Hit:
         e = doc.entry
         return Hit(e.code, e.name, round(score, 4), e.field, e.levels, e.agency)
+
+    def has(self, code: str) -> bool:
+        """Whether the catalogue has this procedure."""
+        return code in self.by_code
+
+    def hit(self, code: str) -> Hit:
+        """A procedure as a result, without a search (a known code)."""
+        return self._hit(self.docs[self.by_code[code]], 1.0)
 
     def entries(self) -> list[Entry]:
         """Every procedure in the index, in catalogue order."""

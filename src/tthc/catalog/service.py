@@ -23,9 +23,11 @@ from tthc.catalog.answering import Answer, Answerer
 from tthc.catalog.browse import Facet, FacetKind
 from tthc.catalog.bundled import (
     bundled_catalog,
+    bundled_english,
     bundled_intents,
     bundled_phrasing,
     bundled_synonyms,
+    bundled_topics,
 )
 from tthc.catalog.exporter import procedure_to_record
 from tthc.catalog.importer import CatalogDiff, apply_import, compute_diff
@@ -208,6 +210,7 @@ class CatalogService:
             synonyms,
             phrasing=bundled_phrasing(),
             intents=bundled_intents(),
+            english=bundled_english(),
         )
         log.info(
             "search index built",
@@ -220,7 +223,7 @@ class CatalogService:
         index, answers, key = self.index(), self._answers, (text, limit)
         if (cached := answers.get(key)) is not None:
             return cached
-        answer = Answerer(index).answer(text, limit)
+        answer = Answerer(index, bundled_topics()).answer(text, limit)
         if index is self._index:  # not rebuilt meanwhile by another thread
             answers.put(key, answer)
         return answer
