@@ -150,7 +150,8 @@ def test_a_rotated_secret_key_still_verifies_and_rehashes(db: Database, tmp_path
 
     def service(key: bytes, previous: bytes | None) -> DossierService:
         return DossierService(
-            db, key=key, code_pattern=SETTINGS.dossier_code_pattern, max_failures=5,
+            db, key=key, code_pattern=SETTINGS.dossier_code_pattern,
+            code_example=SETTINGS.dossier_code_example, max_failures=5,
             window=timedelta(minutes=15), previous_key=previous,
         )  # fmt: skip
 

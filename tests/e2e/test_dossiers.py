@@ -350,3 +350,19 @@ async def test_a_notification_that_timed_out_after_delivery_is_not_sent_again(
         assert len(delivered) == 1  # Telegram got it once; the bot did not resend
     finally:
         await harness.stop()
+
+
+async def test_a_code_inside_a_sentence_is_looked_up_and_a_cut_one_asked_again(
+    dbot: BotHarness, tmp_path: Path
+) -> None:
+    load(dbot, tmp_path, [row(3, Status.PROCESSING)])
+    citizen = dbot.user(212)
+    reply = (await citizen.send(f"ma ho so cua toi la {code(3)} da xong chua a"))[0]
+    assert reply.plain.splitlines()[0] == f"📂 Hồ sơ {code(3)}"
+    spaced = code(3).replace("-", " - ")
+    assert (await citizen.send(f"Hồ sơ {spaced} của em"))[0].plain.startswith("📂 Hồ sơ")
+    cut = (await citizen.send(f"hồ sơ {code(3)[:-2]} tới đâu rồi"))[0]
+    assert cut.plain.startswith(f"Mã {code(3)[:-2]} có vẻ còn thiếu số cuối.")
+    # The whole code, typed next, answers the question.
+    assert (await citizen.send(code(3)))[0].plain.startswith(f"📂 Hồ sơ {code(3)}")
+    assert dbot.services is not None and dbot.services.catalog.unanswered() == []

@@ -161,7 +161,13 @@ def view_replies(messages: Messages, lang: str) -> list[str]:
     answerer = bundled_answerer()
     listed, none, choice = (answerer.answer(q) for q in ("thu tuc bang lai xe", "đặt pizza",
                                                          "cấp căn cước"))  # fmt: skip
+    topics = [answerer.answer(q) for q in ("thủ tục ly hôn thuận tình", "vay vốn ngân hàng",
+                                           "viện phí bệnh viện", "trợ cấp thất nghiệp",
+                                           "thời tiết ngày mai")]  # fmt: skip
     assert choice.kind.value == "choice" and listed.kind.value == "list"
+    assert [a.topic.name if a.topic else None for a in topics] == [
+        "court", "bank", "health", "labour", "other"
+    ]  # fmt: skip
     catalog = CatalogViews(messages)
     facet = Facet("abcd1234", "Hộ tịch <&>", 2)
     entries = answerer.index.level_variants("1.001193") or []
@@ -172,6 +178,7 @@ def view_replies(messages: Messages, lang: str) -> list[str]:
         catalog.search_result(lang, listed),
         catalog.search_result(lang, none),
         catalog.search_choice(lang, choice),
+        *(catalog.search_topic(lang, a) for a in topics),
         catalog.procedure_card(lang, p, entries, share_url="https://t.me/x", dossiers=True),
         catalog.browse_menu(lang),
         catalog.facet_page(lang, FacetKind.FIELD, [facet], 0),

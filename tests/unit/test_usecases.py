@@ -8,21 +8,21 @@ layer: no database, no Telegram.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
 import pytest
 
-from tthc.catalog.answering import Answer, Answerer, AnswerKind
+from tthc.catalog.answering import Answer, Answerer, AnswerKind, picked
 from tthc.catalog.bundled import bundled_answerer, bundled_catalog
 from tthc.catalog.models import Procedure
-from tthc.catalog.question import Aspect
+from tthc.catalog.question import Aspect, follow_up
 from tthc.catalog.search import Entry
-from tthc.catalog.usecases import answer_question, open_card
+from tthc.catalog.usecases import Answered, answer_question, open_card
 from tthc.complaints.usecases import file_complaint
 from tthc.ratings.usecases import scored, submit_rating
-from tthc.users.conversation import ComplaintDraft, Conversation, RatingDraft, Results
+from tthc.users.conversation import ComplaintDraft, Conversation, RatingDraft, Results, Viewing
 
 USER = 7
 CRITERIA = ["Công khai, minh bạch", "Đúng hẹn", "Thái độ cán bộ"]
@@ -62,6 +62,12 @@ class FakeCatalog:
         self, *, kind: str, query: str, normalized: str, user_id: int | None = None
     ) -> None:
         self.unanswered.append((kind, query))
+
+    def follow_up(self, text: str) -> Aspect | None:
+        return follow_up(answerer().index.phrasing, text)
+
+    def pick(self, query: str, text: str) -> str | None:
+        return picked(answerer().answer(query), text)
 
 
 @dataclass
@@ -135,41 +141,118 @@ class FakeServices:
     once: FakeOnce = field(default_factory=FakeOnce)
 
 
-def test_a_clear_question_opens_its_card_and_clears_the_state() -> None:
+NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+CONTEXT = timedelta(minutes=30)
+
+
+def ask(
+    work: FakeServices, text: str, previous: Conversation | None = None, at: datetime = NOW
+) -> Answered:
+    return answer_question(work, USER, text, previous, now=at, context=CONTEXT)
+
+
+def test_a_clear_question_opens_its_card_and_remembers_it_on_screen() -> None:
     work = FakeServices()
-    answered = answer_question(work, USER, "cấp đổi giấy phép lái xe", None)
+    answered = ask(work, "cấp đổi giấy phép lái xe")
     assert answered.card is not None and answered.card.procedure.name == "Đổi giấy phép lái xe"
-    assert answered.card.dossiers and answered.next is None
-    assert work.users.remembered == [None] and work.catalog.unanswered == []
+    assert answered.card.dossiers
+    assert answered.next == Viewing(answered.card.procedure.code, NOW.isoformat())
+    assert work.users.remembered == [answered.next] and work.catalog.unanswered == []
 
 
 def test_a_question_about_fees_opens_the_fees_section_only() -> None:
     work = FakeServices()
-    answered = answer_question(work, USER, "đổi giấy phép lái xe hết bao nhiêu tiền", None)
+    answered = ask(work, "đổi giấy phép lái xe hết bao nhiêu tiền")
     assert answered.card is not None and answered.card.aspect is Aspect.FEES
     assert answered.card.variants == [] and not answered.card.dossiers
 
 
+@pytest.mark.parametrize(
+    ("follow_up", "aspect"),
+    [
+        ("còn lệ phí thì sao?", Aspect.FEES),
+        ("thế làm online được không", Aspect.WAYS),
+        ("mất bao lâu vậy", Aspect.TIME),
+        ("nộp ở đâu", Aspect.WAYS),
+        ("cần mang gì", Aspect.DOCUMENTS),
+        ("còn giấy tờ?", Aspect.DOCUMENTS),
+    ],
+)
+def test_a_follow_up_opens_that_section_of_the_card_on_screen(
+    follow_up: str, aspect: Aspect
+) -> None:
+    work = FakeServices()
+    first = ask(work, "đăng ký khai sinh")
+    assert first.card is not None
+    answered = ask(work, follow_up, first.next, NOW + timedelta(minutes=29))
+    assert answered.answer is None and answered.card is not None
+    assert (answered.card.procedure.code, answered.card.aspect) == (
+        first.card.procedure.code,
+        aspect,
+    )
+    assert answered.next == Viewing(
+        first.card.procedure.code, (NOW + timedelta(minutes=29)).isoformat()
+    )
+    assert work.catalog.unanswered == []
+
+
+@pytest.mark.parametrize("later", [timedelta(minutes=31), timedelta(minutes=-5)])
+def test_an_old_card_or_a_clock_gone_back_is_not_the_subject(later: timedelta) -> None:
+    work = FakeServices()
+    first = ask(work, "đăng ký khai sinh")
+    answered = ask(work, "còn lệ phí thì sao?", first.next, NOW + later)
+    assert answered.answer is not None  # searched as a question of its own
+    assert answered.card is None or answered.card.procedure.code != "1.001193"
+
+
+def test_a_new_need_drops_the_card_on_screen() -> None:
+    work = FakeServices()
+    first = ask(work, "đăng ký khai sinh")
+    answered = ask(work, "lệ phí cấp đổi giấy phép lái xe", first.next)
+    assert answered.card is not None and answered.card.procedure.name == "Đổi giấy phép lái xe"
+    assert answered.card.aspect is Aspect.FEES
+
+
+def test_a_pick_from_the_list_opens_that_card_and_keeps_the_list() -> None:
+    work = FakeServices()
+    listed = ask(work, "cấp căn cước")
+    assert listed.answer is not None and isinstance(listed.next, Results)
+    chosen = ask(work, "cái thứ 2", listed.next)
+    assert chosen.card is not None and chosen.card.procedure.code == listed.answer.shown[1].code
+    assert isinstance(chosen.next, Results) and chosen.next.picked == chosen.card.procedure.code
+    fees = ask(work, "còn lệ phí thì sao", chosen.next)
+    assert fees.card is not None and fees.card.aspect is Aspect.FEES
+    assert fees.card.procedure.code == chosen.card.procedure.code
+
+
+def test_a_court_matter_is_told_so_and_not_logged_as_a_gap() -> None:
+    work = FakeServices()
+    answered = ask(work, "thủ tục ly hôn thuận tình")
+    assert answered.answer is not None and answered.answer.topic is not None
+    assert answered.card is None and work.catalog.unanswered == []
+
+
 def test_nothing_found_is_logged_for_staff() -> None:
     work = FakeServices()
-    answered = answer_question(work, USER, "đặt pizza", None)
-    assert answered.answer.kind is AnswerKind.NONE and answered.card is None
-    assert work.catalog.unanswered == [("none", "đặt pizza")]
+    answered = ask(work, "đặt pizza")
+    assert answered.answer is not None and answered.answer.kind is AnswerKind.NONE
+    assert answered.card is None and work.catalog.unanswered == [("none", "đặt pizza")]
 
 
 def test_a_list_is_remembered_and_an_unused_list_is_logged_as_abandoned() -> None:
     work = FakeServices()
-    answered = answer_question(work, USER, "thu tuc bang lai xe", None)
+    answered = ask(work, "thu tuc bang lai xe")
+    assert answered.answer is not None
     assert answered.answer.kind in (AnswerKind.LIST, AnswerKind.CHOICE)
     assert isinstance(answered.next, Results) and work.users.remembered == [answered.next]
-    answer_question(work, USER, "cấp đổi giấy phép lái xe", answered.next)
+    ask(work, "cấp đổi giấy phép lái xe", answered.next)
     assert work.catalog.unanswered[0] == ("abandoned", answered.next.query)
 
 
 def test_a_list_the_citizen_used_is_not_logged() -> None:
     work = FakeServices()
     used = Results("thu tuc bang lai xe", "thu tuc bang lai xe", picked="1.002804")
-    answer_question(work, USER, "cấp đổi giấy phép lái xe", used)
+    ask(work, "cấp đổi giấy phép lái xe", used)
     assert work.catalog.unanswered == []
 
 

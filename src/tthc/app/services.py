@@ -79,6 +79,7 @@ def build_services(settings: Settings, *, db: Database | None = None) -> Service
         database,
         key=settings.secret_key.get_secret_value().encode(),
         code_pattern=settings.dossier_code_pattern,
+        code_example=settings.dossier_code_example,
         max_failures=settings.lookup_max_failures,
         window=timedelta(minutes=settings.lookup_window_minutes),
         budget=settings.lookup_budget,

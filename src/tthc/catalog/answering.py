@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from rapidfuzz import fuzz
+
 from tthc.catalog.calibration import Confidence
 from tthc.catalog.chitchat import Chitchat, chitchat
 from tthc.catalog.question import Aspect
@@ -251,3 +253,50 @@ def _distinct(index: SearchIndex, hits: tuple[Hit, ...]) -> list[Hit]:
         seen.add(hit.code)
         seen.update(e.code for e in index.level_variants(hit.code))
     return out
+
+
+_ORDINALS = {
+    "nhat": 0, "dau": 0, "dau tien": 0, "mot": 0, "hai": 1, "nhi": 1, "ba": 2, "tu": 3,
+    "bon": 3, "nam": 4, "cuoi": -1, "cuoi cung": -1,
+}  # fmt: skip
+_PICK_NUMBER = re.compile(r"^(?:cai|so|muc|lua chon|phuong an|dong)?\s*(?:thu)?\s*(\d)$")
+_PICK_WORD = re.compile(
+    r"^(?:cai|so|muc|lua chon|phuong an|dong)?\s*(?:thu)?\s*(nhat|dau tien|dau|"
+    r"mot|hai|nhi|ba|tu|bon|nam|cuoi cung|cuoi)$"
+)
+_PICK_LEAD = re.compile(r"^(?:cai|loai|thu tuc|muc)?\s*(?:cho|danh cho|doi voi)?\s*")
+PICK_SIMILARITY = 80  # a description must match one option this well, and better than others
+
+
+def picked(answer: Answer, text: str) -> str | None:
+    """The procedure a message chooses from the choice or list `answer` put on screen."""
+    if answer.kind not in (AnswerKind.CHOICE, AnswerKind.LIST):
+        return None
+    options = list(answer.labels) if answer.labels else [h.name for h in answer.shown]
+    chosen = pick(text, options)
+    return answer.shown[chosen].code if chosen is not None else None
+
+
+def pick(text: str, options: list[str]) -> int | None:
+    """Which of the options on screen a message chooses, if it chooses one.
+
+    "cái thứ 2", "số 2", "thứ hai", "cái cuối" choose by position; "cái cho người trên
+    14 tuổi" by what the option says (an age, or a close description).
+    """
+    folded = " ".join(fold(text).replace("?", " ").split())
+    if not options or not folded:
+        return None
+    if number := _PICK_NUMBER.match(folded):
+        index = int(number.group(1)) - 1
+        return index if 0 <= index < len(options) else None
+    if word := _PICK_WORD.match(folded):
+        index = _ORDINALS[word.group(1)]
+        return index % len(options) if -len(options) <= index < len(options) else None
+    wanted = _PICK_LEAD.sub("", folded).replace("tren", "tu").replace("tu du", "tu")
+    age = _for_age(wanted, options)
+    if age is not None:
+        return age
+    scores = [fuzz.token_set_ratio(wanted, fold(o).replace("tu du", "tu")) for o in options]
+    best = max(range(len(options)), key=lambda i: scores[i])
+    unique = sorted(scores, reverse=True)[1:2] != [scores[best]]
+    return best if scores[best] >= PICK_SIMILARITY and unique else None

@@ -120,14 +120,15 @@ class English:
                 self.rules[key] = vietnamese
         self.longest = max((len(k) for k in self.rules), default=1)
 
-    def translate(self, text: str) -> str:
-        """The Vietnamese words of the rules the text matches, in order.
+    def translate(self, text: str) -> str | None:
+        """The Vietnamese words of the rules the text matches, in order; None if none does.
 
         Other words go, except numbers and unaccented Vietnamese syllables ("khai sinh")
-        mixed in.
+        mixed in. A text with no English word we know ("abc xyz qwerty") is not English.
         """
         words = _WORD.findall(text.lower().replace("’", "'"))
         out: list[str] = []
+        matched = any(w in _FUNCTION for w in words)
         i = 0
         while i < len(words):
             for n in range(min(self.longest, len(words) - i), 0, -1):
@@ -135,6 +136,7 @@ class English:
                 if found is None and n == 1 and words[i].endswith("'s"):
                     found = self.rules.get((words[i][:-2],))
                 if found is not None:
+                    matched = True
                     if found:
                         out.append(found)
                     i += n
@@ -144,7 +146,7 @@ class English:
                 if word.isdigit() or (word not in _FUNCTION and _SYLLABLE.fullmatch(word)):
                     out.append(word)  # "a child of 10"; unaccented Vietnamese mixed in
                 i += 1
-        return " ".join(out)
+        return " ".join(out) if matched else None
 
 
 def load_english(text: str) -> English:

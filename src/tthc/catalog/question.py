@@ -230,3 +230,73 @@ def closest(spans: list[list[tuple[int, int]]], limit: int) -> list[tuple[int, i
 
     walk(0, [])
     return best if best is not None and width <= limit else None
+
+
+# Words a follow-up carries besides the section it asks about ("còn lệ phí thì sao?",
+# "thế làm online được không"): none of them names a service.
+_FOLLOW_UP_FILLER = frozenset(
+    [
+        "con",
+        "sao",
+        "the",
+        "vay",
+        "nua",
+        "a",
+        "ha",
+        "nhi",
+        "nhe",
+        "nhe",
+        "lam",
+        "duoc",
+        "khong",
+        "thi",
+        "nao",
+        "bao",
+        "ban",
+        "oi",
+        "e",
+        "cho",
+        "hoi",
+        "minh",
+        "toi",
+        "em",
+        "anh",
+        "chi",
+        "nhu",
+        "mat",
+        "phai",
+        "can",
+        "voi",
+        "di",
+        "roi",
+        "ma",
+    ]
+)
+# Sections named by a bare noun after "còn" ("còn giấy tờ?", "thế còn phí"), which a
+# question about a service would not use alone.
+_FOLLOW_UP_NOUNS = {
+    ("giay", "to"): Aspect.DOCUMENTS,
+    ("ho", "so"): Aspect.DOCUMENTS,
+    ("phi",): Aspect.FEES,
+    ("le", "phi"): Aspect.FEES,
+    ("thoi", "gian"): Aspect.TIME,
+    ("thoi", "han"): Aspect.TIME,
+    ("cac", "buoc"): Aspect.STEPS,
+    ("ket", "qua"): Aspect.RESULT,
+    ("can", "cu"): Aspect.LEGAL,
+}
+
+
+def follow_up(phrasing: Phrasing, text: str) -> Aspect | None:
+    """The section a message asks about when it names nothing else (a follow-up question).
+
+    "mất bao lâu vậy" → time; "còn giấy tờ?" → documents; "lệ phí trước bạ" → None
+    (it names a service).
+    """
+    reading = phrasing.read(words(text))
+    rest = [w for w, _ in reading.words if w not in _FOLLOW_UP_FILLER]
+    if reading.aspect is not None and not rest:
+        return reading.aspect
+    if reading.aspect is None and rest:
+        return _FOLLOW_UP_NOUNS.get(tuple(rest))
+    return None

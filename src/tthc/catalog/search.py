@@ -479,8 +479,10 @@ class SearchIndex:
     def search(self, query: str, limit: int = 5) -> SearchResult:
         """Rank procedures for a free-text query (in English, through its Vietnamese words)."""
         if self.english is not None and looks_english(query):
-            found = self._search(self.english.translate(query), limit)
-            return replace(found, query=query, english=True)
+            translated = self.english.translate(query)
+            if translated is not None:
+                found = self._search(translated, limit)
+                return replace(found, query=query, english=True)
         return self._search(query, limit)
 
     def _search(self, query: str, limit: int) -> SearchResult:

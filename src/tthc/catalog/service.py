@@ -19,7 +19,7 @@ from typing import Any
 from sqlmodel import Session
 
 from tthc.catalog import browse, repository
-from tthc.catalog.answering import Answer, Answerer
+from tthc.catalog.answering import Answer, Answerer, picked
 from tthc.catalog.browse import Facet, FacetKind
 from tthc.catalog.bundled import (
     bundled_catalog,
@@ -32,6 +32,7 @@ from tthc.catalog.bundled import (
 from tthc.catalog.exporter import procedure_to_record
 from tthc.catalog.importer import CatalogDiff, apply_import, compute_diff
 from tthc.catalog.models import Procedure, UnansweredQuery
+from tthc.catalog.question import Aspect, follow_up
 from tthc.catalog.records import ParsedFile
 from tthc.catalog.search import Entry, SearchIndex
 from tthc.core.database import Database
@@ -227,6 +228,14 @@ class CatalogService:
         if index is self._index:  # not rebuilt meanwhile by another thread
             answers.put(key, answer)
         return answer
+
+    def follow_up(self, text: str) -> Aspect | None:
+        """The card section a follow-up message asks about ("còn lệ phí thì sao?"), if it is one."""
+        return follow_up(self.index().phrasing, text)
+
+    def pick(self, query: str, text: str) -> str | None:
+        """The procedure a message chooses from the reply `query` got ("cái thứ 2"), if any."""
+        return picked(self.answer(query), text)
 
     def get(self, code: str) -> Procedure | None:
         """One procedure with everything a card shows."""

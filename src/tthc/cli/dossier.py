@@ -21,9 +21,9 @@ from tthc.cli.common import (
     settings,
 )
 from tthc.core.progress import TerminalProgress
+from tthc.dossiers.codes import normalize_code
 from tthc.dossiers.importer import DossierImportRejected, import_dossiers
 from tthc.dossiers.records import DossierFileError
-from tthc.dossiers.service import normalize_code
 
 
 @click.group()

@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     catalog_refresh_seconds: float = Field(default=15.0, ge=0)
     max_query_length: int = Field(default=500, ge=20, le=4000)
+    # How long the card on screen stays the subject of follow-ups ("còn lệ phí thì sao?").
+    context_minutes: float = Field(default=30, gt=0, le=24 * 60)
     # Staff desk: the largest file accepted in the chat (Telegram lets bots download up to
     # 20 MB), and how far back citizens are told when staff answer their question.
     upload_max_bytes: int = Field(default=20 << 20, ge=1024, le=20 << 20)

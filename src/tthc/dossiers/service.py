@@ -30,6 +30,7 @@ from tthc.core.clock import utcnow
 from tthc.core.database import Database
 from tthc.core.models import OutboxMessage
 from tthc.dossiers import repository
+from tthc.dossiers.codes import CodeInText, ReceiptCodes, normalize_code
 from tthc.dossiers.models import Dossier, DossierEvent
 from tthc.dossiers.records import secret_hash
 from tthc.dossiers.status import LABELS, Deadline, Status, deadline
@@ -88,11 +89,6 @@ def mask_name(name: str | None) -> str | None:
     return " ".join(word[0] + "*" * (len(word) - 1) for word in name.split())
 
 
-def normalize_code(text: str) -> str:
-    """Receipt codes as printed: no spaces, upper case ("000.00.20.h56-…" → "…H56-…")."""
-    return "".join(text.split()).upper()
-
-
 class DossierService:
     """Citizen-facing dossier operations."""
 
@@ -102,6 +98,7 @@ class DossierService:
         *,
         key: bytes,
         code_pattern: str,
+        code_example: str,
         max_failures: int,
         window: timedelta,
         budget: int = 10,
@@ -111,7 +108,7 @@ class DossierService:
         self.db = db
         self.key = key
         self.previous_key = previous_key
-        self.code_re = re.compile(code_pattern)
+        self.codes = ReceiptCodes(code_pattern, code_example)
         self.max_failures = max_failures
         self.window = window
         self.budget = budget
@@ -132,7 +129,11 @@ class DossierService:
 
     def looks_like_code(self, text: str) -> bool:
         """Whether a chat message is a receipt code rather than a question."""
-        return bool(self.code_re.match(normalize_code(text))) if len(text) <= 80 else False
+        return self.codes.is_code(text)
+
+    def find_code(self, text: str) -> CodeInText | None:
+        """The receipt code inside a message ("mã hồ sơ của tôi là …"), whole or cut short."""
+        return self.codes.find(text)
 
     def lookup(
         self, user_id: int, text: str, *, secret: str | None = None, now: datetime | None = None
@@ -144,7 +145,7 @@ class DossierService:
         """
         now = now or utcnow()
         code = normalize_code(text)
-        if not self.code_re.match(code):
+        if not self.codes.whole.match(code):
             return LookupResult(Outcome.MALFORMED, code[:80])
         since = now - self.window
         tag = self._code_tag(code)

@@ -22,6 +22,7 @@ class Step(StrEnum):
     """Which question the bot is waiting for an answer to (the stored value)."""
 
     RESULTS = "list"  # a result list or a choice is on screen
+    VIEWING = "viewing"  # a procedure's card is on screen: "còn lệ phí thì sao?" is about it
     DOSSIER_CODE = "dossier"
     DOSSIER_DIGITS = "dossier_secret"
     RATING = "rating"
@@ -38,6 +39,15 @@ class Results:
     normalized: str
     aspect: str | None = None
     picked: str | None = None  # the code opened from it, if any (the list was used)
+    seen: str | None = None  # when that card was opened (aware UTC, ISO)
+
+
+@dataclass(frozen=True)
+class Viewing:
+    """A procedure's card (or one of its sections) on screen since `at` (aware UTC, ISO)."""
+
+    code: str
+    at: str
 
 
 @dataclass(frozen=True)
@@ -106,6 +116,7 @@ class FindingProcedure:
 
 Conversation = (
     Results
+    | Viewing
     | AwaitingDossierCode
     | AwaitingDigits
     | RatingDraft
@@ -143,7 +154,9 @@ def read(user: Stored) -> Conversation | None:
     try:
         match user.state:
             case Step.RESULTS:
-                return Results(d["q"], d["n"], d.get("a"), d.get("picked"))
+                return Results(d["q"], d["n"], d.get("a"), d.get("picked"), d.get("seen"))
+            case Step.VIEWING:
+                return Viewing(d["code"], d["at"])
             case Step.DOSSIER_CODE:
                 return AwaitingDossierCode()
             case Step.DOSSIER_DIGITS:
@@ -191,7 +204,11 @@ def stored(state: Conversation | None) -> tuple[Step | None, dict[str, Any] | No
                 data["a"] = state.aspect
             if state.picked:
                 data["picked"] = state.picked
+            if state.seen:
+                data["seen"] = state.seen
             return Step.RESULTS, data
+        case Viewing():
+            return Step.VIEWING, {"code": state.code, "at": state.at}
         case AwaitingDossierCode():
             return Step.DOSSIER_CODE, None
         case AwaitingDigits():

@@ -6,7 +6,7 @@ from telegram import Update
 
 from tthc.bot.catalog import callbacks
 from tthc.bot.catalog.callbacks import SEARCH_LIST
-from tthc.bot.catalog.search import asked_aspect, mark_picked, show_card, views
+from tthc.bot.catalog.search import asked_aspect, show_card, views
 from tthc.bot.catalog.views import FACET_PAGE
 from tthc.bot.common import current_user, reply_text
 from tthc.bot.context import BotContext
@@ -56,10 +56,14 @@ async def open_from_list(update: Update, context: BotContext) -> None:
     """A card with a way back to the list it came from (a browse page or a search reply)."""
     user = await current_user(update, context)
     press = callbacks.parse_from_list(_data(update))
-    aspect = None
-    if press.kind == SEARCH_LIST:
-        aspect = asked_aspect(user)
-        await mark_picked(context, user, press.code)
+    from_results = press.kind == SEARCH_LIST
     await show_card(
-        update, context, user, press.code, edit=True, origin=press.origin, aspect=aspect
+        update,
+        context,
+        user,
+        press.code,
+        edit=True,
+        origin=press.origin,
+        aspect=asked_aspect(user) if from_results else None,
+        from_results=from_results,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from telegram import Update
 
@@ -16,7 +17,8 @@ from tthc.bot.sender import send, typing_if_slow
 from tthc.catalog.answering import Answer, AnswerKind
 from tthc.catalog.chitchat import Chitchat
 from tthc.catalog.question import Aspect
-from tthc.catalog.usecases import Card, answer_question, open_card
+from tthc.catalog.usecases import Card, answer_question, open_card, viewed
+from tthc.core.clock import utcnow
 from tthc.users.conversation import Results, read
 from tthc.users.service import UserView
 
@@ -31,22 +33,38 @@ async def question(update: Update, context: BotContext, user: UserView, text: st
     if len(text) > limit:  # a question; complaints and comments have their own limits
         await reply_text(update, context, user, "too_long", length=len(text), limit=limit)
         return True
+    settings = context.services.settings
     async with typing_if_slow(update, context):
-        answered = await context.call(answer_question, context.services, user.id, text, read(user))
+        answered = await context.call(
+            answer_question,
+            context.services,
+            user.id,
+            text,
+            read(user),
+            now=utcnow(),
+            context=timedelta(minutes=settings.context_minutes),
+        )
+    answer = answered.answer
+    # Asked in English: English labels around the published Vietnamese, whatever the setting.
+    lang = "en" if answer is not None and answer.result.english else user.language
     if answered.card is not None:
-        await send(update, context, card_reply(context, user, answered.card, edit=False))
+        reader = replace(user, language=lang)
+        await send(update, context, card_reply(context, reader, answered.card, edit=False))
         return True
-    small_talk = answered.answer.chat
+    assert answer is not None
+    small_talk = answer.chat
     if small_talk is not None:  # answered, not searched, not logged
         menu = small_talk in (Chitchat.GREETING, Chitchat.WHO)
         await reply_text(update, context, user, "chitchat", menu=menu, kind=small_talk.value)
         return True
-    await send(update, context, search_reply(views(context), user.language, answered.answer))
+    await send(update, context, search_reply(views(context), lang, answer))
     return True
 
 
 def search_reply(v: CatalogViews, lang: str, answer: Answer) -> Reply:
-    """A choice between cases of one service, a list of procedures, or not found."""
+    """A choice between cases of one service, a list, what no procedure answers, not found."""
+    if answer.topic is not None:
+        return v.search_topic(lang, answer)
     if answer.kind is AnswerKind.CHOICE:
         return v.search_choice(lang, answer)
     return v.search_result(lang, answer)
@@ -82,12 +100,19 @@ async def show_card(
     origin: str | None = None,
     unknown: str = "stale",
     aspect: Aspect | None = None,
+    from_results: bool = False,
 ) -> None:
-    """A procedure's card (or its `aspect` section), or the `unknown` reply for a lost code."""
+    """A procedure's card (or its `aspect` section), or the `unknown` reply for a lost code.
+
+    The card becomes the subject of the citizen's follow-ups ("còn lệ phí thì sao?").
+    """
     card = await context.call(open_card, context.services, code, aspect)
     if card is None:
         await reply_text(update, context, user, unknown, menu=True, code=code)
         return
+    state = viewed(read(user), code, utcnow(), from_results=from_results)
+    if state is not None:
+        await remember(context, user, state)
     await send(update, context, card_reply(context, user, card, edit=edit, origin=origin))
 
 
@@ -102,13 +127,6 @@ def asked_aspect(user: UserView) -> Aspect | None:
     listing = read(user)
     value = listing.aspect if isinstance(listing, Results) else None
     return Aspect(value) if value is not None and value in Aspect.__members__.values() else None
-
-
-async def mark_picked(context: BotContext, user: UserView, code: str) -> None:
-    """Remember that the citizen opened a procedure from their list (it was not abandoned)."""
-    listing = read(user)
-    if isinstance(listing, Results) and listing.picked is None:
-        await remember(context, user, replace(listing, picked=code))
 
 
 async def back_to_list(update: Update, context: BotContext) -> None:
@@ -133,8 +151,6 @@ async def open_procedure(update: Update, context: BotContext) -> None:
     picked, code = callbacks.parse_card(
         update.callback_query.data or "" if update.callback_query else ""
     )
-    if picked:
-        await remember(context, user, None)
     await show_card(update, context, user, code, edit=not picked)
 
 

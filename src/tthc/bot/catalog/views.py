@@ -84,6 +84,19 @@ class CatalogViews:
             buttons.append((Button(self.m.label(lang, "menu_browse"), menu("browse")),))
         return Reply(text, tuple(buttons))
 
+    def search_topic(self, lang: str, answer: Answer) -> Reply:
+        """What no procedure answers, said plainly, with the procedures that help, if any."""
+        assert answer.topic is not None
+        text = self.m.render(lang, "topic", topic=answer.topic.name, helping=bool(answer.shown))
+        buttons = [
+            (Button(self.m.label(lang, "hit", number=n, name=name), callbacks.suggestion(h.code)),)
+            for n, (h, name) in enumerate(
+                zip(answer.shown, distinct_captions(list(answer.shown)), strict=True), 1
+            )
+        ]
+        buttons.append((Button(self.m.label(lang, "main_menu"), menu("home")),))
+        return Reply(text, tuple(buttons))
+
     def search_choice(self, lang: str, answer: Answer) -> Reply:
         """One short question when the results are one service for different cases.
 

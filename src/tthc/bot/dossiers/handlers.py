@@ -84,10 +84,19 @@ async def on_code(update: Update, context: BotContext, user: UserView, text: str
 
 
 async def pasted_code(update: Update, context: BotContext, user: UserView, text: str) -> bool:
-    """A receipt code typed out of the blue is looked up."""
-    if not context.services.dossiers.looks_like_code(text):
+    """A receipt code typed out of the blue, alone or in a sentence, is looked up.
+
+    One cut short ("…-241223-00") is not guessed at: the citizen is asked for all of it.
+    """
+    found = context.services.dossiers.find_code(text)
+    if found is None:
         return False
-    await lookup(update, context, user, text)
+    if found.complete:
+        await lookup(update, context, user, found.code)
+        return True
+    await remember(context, user, AwaitingDossierCode())
+    example = context.services.settings.dossier_code_example
+    await reply_text(update, context, user, "dossier_truncated", code=found.code, example=example)
     return True
 
 
