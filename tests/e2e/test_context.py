@@ -84,3 +84,21 @@ async def test_an_english_question_gets_its_card_with_english_labels(bot: BotHar
     lines = card.plain.splitlines()
     assert lines[0] == f"📋 {BIRTH}"  # the published Vietnamese
     assert "📄 Documents to bring" in card.captions
+
+
+async def test_a_birth_gets_its_journey_and_the_birth_card_offers_it(bot: BotHarness) -> None:
+    citizen = bot.user(907)
+    journey = (await citizen.send("vợ em vừa sinh em bé, cần làm những gì ạ"))[0]
+    assert journey.plain.startswith("👶 Chúc mừng gia đình bạn!")
+    captions = [c.split(". ", 1)[1] for c in journey.captions[:4]]
+    assert captions[:3] == [
+        "Thủ tục đăng ký khai sinh",
+        "Đăng ký thường trú",
+        "Cấp thẻ bảo hiểm y tế",
+    ]
+    assert captions[3].startswith("Liên thông thủ tục hành chính về đăng ký kh")
+    card = (await citizen.press(journey.captions[0]))[0]
+    assert card.plain.startswith(f"📋 {BIRTH}")
+    again = (await citizen.press("🧭 Sinh con: các việc cần làm", card))[0]
+    assert again.plain == journey.plain and again.captions == journey.captions
+    assert bot.services is not None and bot.services.catalog.unanswered() == []

@@ -29,7 +29,7 @@ from tthc.bot.replies import Reply
 from tthc.bot.staff.views import StaffViews
 from tthc.bot.views import Views
 from tthc.catalog.browse import Facet, FacetKind
-from tthc.catalog.bundled import bundled_answerer, bundled_catalog
+from tthc.catalog.bundled import bundled_answerer, bundled_catalog, bundled_topics
 from tthc.catalog.inbox import InboxPage, Mapped, Question
 from tthc.catalog.models import Procedure
 from tthc.catalog.service import CatalogInfo
@@ -96,6 +96,7 @@ def dossier_table() -> DossierReport:
 
 
 # What the plain replies pass, by keyword (the values their call sites compute).
+JOURNEYS = ("birth", "death", "move", "business", "foreign_marriage")
 SAMPLES: dict[str, Any] = {
     "kind": "greeting", "length": 5000, "limit": 500, "example": "000.00.20.H56-240527-0001",
     "count": 2, "command": "/x<>", "role": "cán bộ", "code": "9.999<>", "ticket": "PA-000001",
@@ -163,11 +164,13 @@ def view_replies(messages: Messages, lang: str) -> list[str]:
                                                          "cấp căn cước"))  # fmt: skip
     topics = [answerer.answer(q) for q in ("thủ tục ly hôn thuận tình", "vay vốn ngân hàng",
                                            "viện phí bệnh viện", "trợ cấp thất nghiệp",
-                                           "thời tiết ngày mai")]  # fmt: skip
+                                           "thời tiết ngày mai", "vừa sinh con", "bố mới mất",
+                                           "mới chuyển nhà", "cưới vợ người hàn")]  # fmt: skip
     assert choice.kind.value == "choice" and listed.kind.value == "list"
     assert [a.topic.name if a.topic else None for a in topics] == [
-        "court", "bank", "health", "labour", "other"
+        "court", "bank", "health", "labour", "other", "birth", "death", "move", None
     ]  # fmt: skip
+    journeys = [bundled_topics().journey(name) for name in JOURNEYS]
     catalog = CatalogViews(messages)
     facet = Facet("abcd1234", "Hộ tịch <&>", 2)
     entries = answerer.index.level_variants("1.001193") or []
@@ -178,8 +181,14 @@ def view_replies(messages: Messages, lang: str) -> list[str]:
         catalog.search_result(lang, listed),
         catalog.search_result(lang, none),
         catalog.search_choice(lang, choice),
-        *(catalog.search_topic(lang, a) for a in topics),
+        *(catalog.search_topic(lang, a.topic, a.shown) for a in topics if a.topic),
+        *(
+            catalog.search_topic(lang, j, [answerer.index.hit(c) for c in j.codes])
+            for j in journeys
+            if j
+        ),
         catalog.procedure_card(lang, p, entries, share_url="https://t.me/x", dossiers=True),
+        *(catalog.procedure_card(lang, p, [], journey=name) for name in JOURNEYS),
         catalog.browse_menu(lang),
         catalog.facet_page(lang, FacetKind.FIELD, [facet], 0),
         catalog.facet_members(lang, FacetKind.AGENCY, facet, entries, 0, 0),

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tthc.catalog.answering import Answer, Answerer, AnswerKind, picked
-from tthc.catalog.bundled import bundled_answerer, bundled_catalog
+from tthc.catalog.bundled import bundled_answerer, bundled_catalog, bundled_topics
 from tthc.catalog.models import Procedure
 from tthc.catalog.question import Aspect, follow_up
 from tthc.catalog.search import Entry
@@ -62,6 +62,10 @@ class FakeCatalog:
         self, *, kind: str, query: str, normalized: str, user_id: int | None = None
     ) -> None:
         self.unanswered.append((kind, query))
+
+    def journey_from(self, code: str) -> str | None:
+        journey = bundled_topics().journey_from(code)
+        return journey.name if journey is not None else None
 
     def follow_up(self, text: str) -> Aspect | None:
         return follow_up(answerer().index.phrasing, text)

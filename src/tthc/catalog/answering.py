@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from tthc.catalog.calibration import Confidence
 from tthc.catalog.chitchat import Chitchat, chitchat
 from tthc.catalog.question import Aspect
-from tthc.catalog.search import Hit, SearchIndex, SearchResult, base_name
+from tthc.catalog.search import Hit, SearchIndex, SearchResult, family
 from tthc.catalog.story import focus, is_story
 from tthc.catalog.topics import Topic, Topics
 from tthc.core.text import fold
@@ -34,10 +34,6 @@ FAMILY_SHARE = 0.85  # results outside a family this close to the best make it a
 # least this calibrated chance, gets its card (chosen on the development stories).
 AGREEMENT_CHANCE = 0.5
 STORY_LIST = 4  # an unsure story lists at least this many procedures
-# Where an official name turns from the service to whom or which case it is for.
-_QUALIFIER = re.compile(
-    r"\s+(?:cho|đối với|trong trường hợp|trường hợp|thực hiện bằng|bằng)\s+", re.IGNORECASE
-)
 
 
 class AnswerKind(StrEnum):
@@ -75,21 +71,6 @@ class Answer:
         return self.result.aspect
 
 
-def family(name: str) -> tuple[str, str] | None:
-    """(service, case) of a name that names a service for some people or case, else None.
-
-    "Cấp thẻ căn cước cho người dưới 14 tuổi" → ("cap the can cuoc", "Người dưới 14 tuổi").
-    """
-    base = base_name(name)
-    match = _QUALIFIER.search(base)
-    if match is None or len(base[: match.start()].split()) < 2:
-        return None
-    case = base[match.end() :].strip(" .;,")
-    if not case:
-        return None
-    return fold(base[: match.start()]), case[0].upper() + case[1:]
-
-
 class Answerer:
     """Answers over one search index."""
 
@@ -103,10 +84,12 @@ class Answerer:
             empty = SearchResult(text, "", Confidence.NONE, ())
             return Answer(AnswerKind.CHAT, empty, (), chat=small_talk)
         topic = self.topics.match(text) if self.topics is not None else None
+        # Twice as many as shown: a list shows one level of each procedure (the others are
+        # on its card) and still has `limit` different ones.
         result = (
-            self._story(text, limit, agreement=topic is None)
+            self._story(text, limit * 2, agreement=topic is None)
             if is_story(text)
-            else self.index.search(text, limit)
+            else self.index.search(text, limit * 2)
         )
         if topic is not None and (topic.strong or result.confidence is not Confidence.CONFIDENT):
             helping = tuple(self.index.hit(code) for code in topic.codes if self.index.has(code))
@@ -114,26 +97,29 @@ class Answerer:
             return Answer(kind, result, helping, topic=topic)
         best = result.best
         if best is None or result.confidence is Confidence.NONE:
-            shown = tuple(h for h in result.hits if h.score >= SUGGESTION_SCORE)
+            shown = tuple(h for h in result.hits[:limit] if h.score >= SUGGESTION_SCORE)
             return Answer(AnswerKind.NONE, result, shown)
-        choice = self._choice(result)
+        choice = self._choice(result, limit)
         if choice is not None:
             return choice
         if result.confidence is Confidence.CONFIDENT:
             return Answer(AnswerKind.CARD, result, (best,))
-        shown = tuple(
+        near = [
             h
             for i, h in enumerate(result.hits)
             if i < result.keep or h.score >= best.score * LIST_SHARE
-        )
-        return Answer(AnswerKind.LIST, result, shown)
+        ]
+        distinct = _distinct(self.index, tuple(near))
+        if len(distinct) == 1 < len(near):  # one procedure at several levels: its card lists them
+            return Answer(AnswerKind.CARD, result, tuple(distinct))
+        return Answer(AnswerKind.LIST, result, tuple(self._with_siblings(distinct, limit)))
 
-    def _choice(self, result: SearchResult) -> Answer | None:
+    def _choice(self, result: SearchResult, limit: int) -> Answer | None:
         """One service for several cases among the first results: ask which case applies.
 
         Only when nothing else comes close; the same procedure at other levels is one option.
         """
-        hits = _distinct(self.index, result.hits)
+        hits = _distinct(self.index, result.hits[:limit])
         best = hits[0]
         head = family(best.name)
         if head is None:
@@ -152,6 +138,18 @@ class Answerer:
         if fits is not None:  # "cho con 10 tuổi": the case that fits the age
             return Answer(AnswerKind.CARD, result, (near[fits],))
         return Answer(AnswerKind.CHOICE, result, tuple(near), tuple(labels))
+
+    def _with_siblings(self, hits: list[Hit], limit: int) -> list[Hit]:
+        """The list, with room left filled by the other cases of a service it shows one of.
+
+        "căn cước" ranks the under-14 card but not the card most people need (from 14).
+        """
+        out = hits[:limit]
+        for hit in hits[:limit]:
+            for sibling in self.index.siblings(hit.code):
+                if len(out) < limit and all(h.code != sibling.code for h in out):
+                    out.append(replace(sibling, score=hit.score))
+        return out
 
     def _story(self, text: str, limit: int, *, agreement: bool = True) -> SearchResult:
         """A story answered as surely as a short question, or not at all.

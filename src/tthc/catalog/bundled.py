@@ -19,6 +19,7 @@ PHRASING_FILE = DATA_DIR / "phrasing.tsv"
 INTENTS_FILE = DATA_DIR / "intents.tsv"
 ENGLISH_FILE = DATA_DIR / "english.tsv"
 TOPICS_FILE = DATA_DIR / "topics.tsv"
+JOURNEYS_FILE = DATA_DIR / "journeys.tsv"
 
 
 def bundled_synonyms() -> dict[str, str]:
@@ -46,8 +47,10 @@ def bundled_english() -> English:
 
 @lru_cache(maxsize=1)
 def bundled_topics() -> Topics:
-    """What no procedure answers, from the bundled table."""
-    return load_topics(TOPICS_FILE.read_text(encoding="utf-8"))
+    """What no procedure answers, then life events, from the bundled tables."""
+    topics = load_topics(TOPICS_FILE.read_text(encoding="utf-8"))
+    journeys = load_topics(JOURNEYS_FILE.read_text(encoding="utf-8"), journeys=True)
+    return Topics(topics + journeys)
 
 
 @lru_cache(maxsize=1)

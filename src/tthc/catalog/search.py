@@ -249,6 +249,27 @@ def base_name(name: str) -> str:
     return LEVEL_SUFFIX.sub("", name).strip(" .")
 
 
+# Where an official name turns from the service to whom or which case it is for.
+_QUALIFIER = re.compile(
+    r"\s+(?:cho|đối với|trong trường hợp|trường hợp|thực hiện bằng|bằng)\s+", re.IGNORECASE
+)
+
+
+def family(name: str) -> tuple[str, str] | None:
+    """(service, case) of a name that names a service for some people or case, else None.
+
+    "Cấp thẻ căn cước cho người dưới 14 tuổi" → ("cap the can cuoc", "Người dưới 14 tuổi").
+    """
+    base = base_name(name)
+    match = _QUALIFIER.search(base)
+    if match is None or len(base[: match.start()].split()) < 2:
+        return None
+    case = base[match.end() :].strip(" .;,")
+    if not case:
+        return None
+    return fold(base[: match.start()]), case[0].upper() + case[1:]
+
+
 def _strip_noise(typed: list[Word]) -> list[Word]:
     joined = " ".join(f for f, _ in typed)
     for noise in NAME_NOISE:
@@ -344,6 +365,13 @@ class SearchIndex:
             for pair in frozenset().union(*(v.bigrams for v in doc.variants)):
                 self.pair_postings[pair].append(i)
             self.groups[doc.group].append(i)
+        # Services for several cases ("Cấp thẻ căn cước cho người dưới 14 tuổi" / "… từ đủ
+        # 14 tuổi"): each case's level groups, so a list showing one case can show the others.
+        self.families: dict[str, list[str]] = defaultdict(list)
+        for group, members in self.groups.items():
+            service = family(self.docs[members[0]].entry.name)
+            if service is not None:
+                self.families[service[0]].append(group)
         self.pair_idf = {
             p: math.log(1 + (n - len(ds) + 0.5) / (len(ds) + 0.5))
             for p, ds in self.pair_postings.items()
@@ -702,6 +730,21 @@ class SearchIndex:
     def _hit(self, doc: _Doc, score: float) -> Hit:
         e = doc.entry
         return Hit(e.code, e.name, round(score, 4), e.field, e.levels, e.agency)
+
+    def siblings(self, code: str) -> list[Hit]:
+        """The other cases of the service `code` is one case of, one level each (its own first)."""
+        doc = self.docs[self.by_code[code]] if code in self.by_code else None
+        service = family(doc.entry.name) if doc is not None else None
+        if doc is None or service is None:
+            return []
+        out = []
+        for group in self.families[service[0]]:
+            if group == doc.group:
+                continue
+            members = [self.docs[i] for i in self.groups[group]]
+            same = [m for m in members if m.entry.levels == doc.entry.levels]
+            out.append(self._hit((same or members)[0], 0.0))
+        return out
 
     def has(self, code: str) -> bool:
         """Whether the catalogue has this procedure."""

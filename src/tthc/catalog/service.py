@@ -34,7 +34,8 @@ from tthc.catalog.importer import CatalogDiff, apply_import, compute_diff
 from tthc.catalog.models import Procedure, UnansweredQuery
 from tthc.catalog.question import Aspect, follow_up
 from tthc.catalog.records import ParsedFile
-from tthc.catalog.search import Entry, SearchIndex
+from tthc.catalog.search import Entry, Hit, SearchIndex
+from tthc.catalog.topics import Topic
 from tthc.core.database import Database
 from tthc.core.lru import LRU
 from tthc.core.redaction import readable_question, redact
@@ -228,6 +229,19 @@ class CatalogService:
         if index is self._index:  # not rebuilt meanwhile by another thread
             answers.put(key, answer)
         return answer
+
+    def journey_from(self, code: str) -> str | None:
+        """The life event whose journey starts with this procedure ("birth" for khai sinh)."""
+        journey = bundled_topics().journey_from(code)
+        return journey.name if journey is not None else None
+
+    def journey(self, event: str) -> tuple[Topic, list[Hit]] | None:
+        """A life event and its procedures still in the catalogue, in order."""
+        journey = bundled_topics().journey(event)
+        if journey is None:
+            return None
+        index = self.index()
+        return journey, [index.hit(code) for code in journey.codes if index.has(code)]
 
     def follow_up(self, text: str) -> Aspect | None:
         """The card section a follow-up message asks about ("còn lệ phí thì sao?"), if it is one."""

@@ -3,7 +3,10 @@
 "Vợ chồng tôi muốn ly hôn", "bệnh viện bắt đóng tạm ứng", "vay ngân hàng được không":
 a court, a hospital, a bank decides. Telling such a citizen "not found, logged for staff"
 is a promise staff cannot keep, and searching on anyway shows an unrelated procedure.
-The rules are data (`topics.tsv`), with the co-occurrence syntax of the intents.
+
+Life events ("vừa sinh con", "bố mới mất", "mới chuyển nhà") are topics too: no single
+procedure answers them, a short ordered journey of several does (`journeys.tsv`).
+The rules are data, with the co-occurrence syntax of the intents.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ class Topic:
     name: str
     codes: tuple[str, ...] = ()
     strong: bool = False  # applies even when the search is sure (it is sure of the wrong thing)
+    journey: bool = False  # a life event: `codes` are the procedures it takes, in order
 
 
 class Topics:
@@ -33,6 +37,14 @@ class Topics:
         self.rules: list[tuple[Intent, Topic]] = [
             (parse_intent(when, ""), topic) for when, topic in rules
         ]
+
+    def journey(self, name: str) -> Topic | None:
+        """The life event called `name`."""
+        return next((t for _, t in self.rules if t.journey and t.name == name), None)
+
+    def journey_from(self, code: str) -> Topic | None:
+        """The life event whose journey starts with this procedure (its card offers it)."""
+        return next((t for _, t in self.rules if t.journey and t.codes[:1] == (code,)), None)
 
     def match(self, text: str) -> Topic | None:
         """The topic a message is about, or None."""
@@ -46,14 +58,15 @@ class Topics:
         return None
 
 
-def load_topics(text: str) -> Topics:
+def load_topics(text: str, *, journeys: bool = False) -> list[tuple[str, Topic]]:
     """`when<TAB>topic[!][<TAB>code,code]` lines (comments and blank lines skipped)."""
-    rules = []
+    rules: list[tuple[str, Topic]] = []
     for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        when, topic, codes = (*line.split("\t"), "")[:3]
-        name = topic.strip()
+        when, named, codes = (*line.split("\t"), "")[:3]
+        name = named.strip()
         codes_of = tuple(c for c in codes.split(",") if c)
-        rules.append((when, Topic(name.rstrip("!"), codes_of, strong=name.endswith("!"))))
-    return Topics(rules)
+        topic = Topic(name.rstrip("!"), codes_of, strong=name.endswith("!"), journey=journeys)
+        rules.append((when, topic))
+    return rules

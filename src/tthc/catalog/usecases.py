@@ -33,6 +33,8 @@ class CatalogReader(Protocol):
 
     def follow_up(self, text: str) -> Aspect | None: ...
 
+    def journey_from(self, code: str) -> str | None: ...
+
     def pick(self, query: str, text: str) -> str | None: ...
 
 
@@ -61,6 +63,7 @@ class Card:
     variants: list[Entry]
     aspect: Aspect | None
     dossiers: bool  # statuses are published: offer dossier lookup under the card
+    journey: str | None = None  # the life event this procedure starts (its card offers it)
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,8 @@ def open_card(services: SearchServices, code: str, aspect: Aspect | None = None)
     procedure = services.catalog.get(code)
     if procedure is None:
         return None
-    variants = [] if aspect is not None else services.catalog.level_variants(code)
-    available = False if aspect is not None else services.dossiers.available()
-    return Card(procedure, variants, aspect, available)
+    if aspect is not None:
+        return Card(procedure, [], aspect, dossiers=False)
+    variants = services.catalog.level_variants(code)
+    available = services.dossiers.available()
+    return Card(procedure, variants, None, available, services.catalog.journey_from(code))

@@ -15,6 +15,7 @@ def register(app: BotApplication, routes: Routes) -> None:
     app.add_handler(CallbackQueryHandler(search.open_procedure, pattern=callbacks.CARD))
     app.add_handler(CallbackQueryHandler(search.open_section, pattern=callbacks.SECTION))
     app.add_handler(CallbackQueryHandler(search.back_to_list, pattern=callbacks.BACK_TO_SEARCH))
+    app.add_handler(CallbackQueryHandler(search.open_journey, pattern=callbacks.JOURNEY))
     app.add_handler(CallbackQueryHandler(browse.facet_page, pattern=callbacks.FACET_PAGE))
     app.add_handler(CallbackQueryHandler(browse.facet_members, pattern=callbacks.FACET_MEMBERS))
     app.add_handler(CallbackQueryHandler(browse.open_from_list, pattern=callbacks.FROM_LIST))

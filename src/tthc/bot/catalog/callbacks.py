@@ -7,7 +7,8 @@ Telegram gives a button 64 bytes of data; every kind starts with a short tag:
 - `o:<origin>:<code>` a card opened from a list, `bq:<list id>:<page>` back to a search list;
 - `b:<kind>:<page>` a page of fields, agencies or levels, `b<kind>:<facet>:<page>` one of them;
 - `k:<code>:<page>` a page of the card's checklist, `c:<code>:<key>:<page>:<1|0>` ticks (1)
-  or unticks (0) one document, then shows the page.
+  or unticks (0) one document, then shows the page;
+- `j:<event>` the journey of a life event (birth, death...), offered under its first card.
 
 An origin is `<kind>:<id>:<page>`: a browse list (kinds f, a, l) or a search reply (q).
 """
@@ -32,6 +33,7 @@ FROM_LIST = rf"^o:{ORIGIN}:{CODE}$"
 BACK_TO_SEARCH = r"^bq:[0-9a-f]{8}:\d{1,4}$"
 FACET_PAGE = r"^b:[fal]:\d{1,4}$"
 FACET_MEMBERS = r"^b[fal]:[0-9a-f]{8}:\d{1,4}$"
+JOURNEY = r"^j:[a-z_]{1,40}$"
 
 
 def card(code: str) -> str:
@@ -40,6 +42,14 @@ def card(code: str) -> str:
 
 def suggestion(code: str) -> str:
     return f"r:{code}"
+
+
+def journey(event: str) -> str:
+    return f"j:{event}"
+
+
+def parse_journey(data: str) -> str:
+    return data.removeprefix("j:")
 
 
 def section(code: str, name: str, origin: str | None = None, *, raw: bool = False) -> str:

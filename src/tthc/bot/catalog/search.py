@@ -64,7 +64,7 @@ async def question(update: Update, context: BotContext, user: UserView, text: st
 def search_reply(v: CatalogViews, lang: str, answer: Answer) -> Reply:
     """A choice between cases of one service, a list, what no procedure answers, not found."""
     if answer.topic is not None:
-        return v.search_topic(lang, answer)
+        return v.search_topic(lang, answer.topic, answer.shown)
     if answer.kind is AnswerKind.CHOICE:
         return v.search_choice(lang, answer)
     return v.search_result(lang, answer)
@@ -87,6 +87,7 @@ def card_reply(
         origin=origin,
         share_url=share,
         dossiers=card.dossiers,
+        journey=card.journey,
     )
 
 
@@ -152,6 +153,19 @@ async def open_procedure(update: Update, context: BotContext) -> None:
         update.callback_query.data or "" if update.callback_query else ""
     )
     await show_card(update, context, user, code, edit=not picked)
+
+
+async def open_journey(update: Update, context: BotContext) -> None:
+    """A life event's procedures in order, under the card of its first one."""
+    user = await current_user(update, context)
+    event = callbacks.parse_journey(
+        update.callback_query.data or "" if update.callback_query else ""
+    )
+    found = await context.call(context.services.catalog.journey, event)
+    if found is None:
+        await reply_text(update, context, user, "stale", menu=True)
+        return
+    await send(update, context, views(context).search_topic(user.language, *found))
 
 
 async def open_section(update: Update, context: BotContext) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import urlencode
 
 from tthc.bot.catalog import callbacks
@@ -19,12 +19,13 @@ from tthc.bot.replies import (
     rows,
     short,
 )
-from tthc.catalog.answering import Answer, AnswerKind, family
+from tthc.catalog.answering import Answer, AnswerKind
 from tthc.catalog.browse import Facet, FacetKind, split_agencies
 from tthc.catalog.models import Procedure
 from tthc.catalog.normalize import short_id
 from tthc.catalog.reading import read_card
-from tthc.catalog.search import Entry, Hit, base_name
+from tthc.catalog.search import Entry, Hit, base_name, family
+from tthc.catalog.topics import Topic
 from tthc.core.clock import vietnam_today
 from tthc.core.lru import LRU
 from tthc.core.text import fold
@@ -84,14 +85,16 @@ class CatalogViews:
             buttons.append((Button(self.m.label(lang, "menu_browse"), menu("browse")),))
         return Reply(text, tuple(buttons))
 
-    def search_topic(self, lang: str, answer: Answer) -> Reply:
-        """What no procedure answers, said plainly, with the procedures that help, if any."""
-        assert answer.topic is not None
-        text = self.m.render(lang, "topic", topic=answer.topic.name, helping=bool(answer.shown))
+    def search_topic(self, lang: str, topic: Topic, shown: Sequence[Hit]) -> Reply:
+        """What no procedure answers, said plainly, with the procedures that help, if any.
+
+        A life event's journey is one too: its procedures in the order they are done.
+        """
+        text = self.m.render(lang, "topic", topic=topic.name, helping=bool(shown))
         buttons = [
             (Button(self.m.label(lang, "hit", number=n, name=name), callbacks.suggestion(h.code)),)
             for n, (h, name) in enumerate(
-                zip(answer.shown, distinct_captions(list(answer.shown)), strict=True), 1
+                zip(shown, distinct_captions(list(shown)), strict=True), 1
             )
         ]
         buttons.append((Button(self.m.label(lang, "main_menu"), menu("home")),))
@@ -139,13 +142,15 @@ class CatalogViews:
         origin: str | None = None,
         share_url: str | None = None,
         dossiers: bool = False,
+        journey: str | None = None,
     ) -> Reply:
         """The summary card with one button per section.
 
         `origin` ("<kind>:<facet id>:<page>") is the browse list the card was opened from:
         sections carry it so their "back" returns to a card that still leads to the list.
         `share_url` is the deep link that opens this card, offered as a share button;
-        `dossiers` offers dossier lookup (when statuses have been published).
+        `dossiers` offers dossier lookup (when statuses have been published); `journey`
+        the life event this procedure starts (what comes after a birth, a death).
         """
         levels = [", ".join(v.levels) for v in variants if v.levels]
         facts = read_card(procedure, vietnam_today())
@@ -169,6 +174,9 @@ class CatalogViews:
             section_buttons[3:5],
             section_buttons[5:7],
             variant_buttons,
+            [Button(label(lang, f"journey_{journey}"), callbacks.journey(journey))]
+            if journey
+            else [],
             [Button(label(lang, "menu_dossier"), menu("dossier"))] if dossiers else [],
             [Button(label(lang, "portal_page"), url=procedure.source_url)]
             if _is_web_link(procedure.source_url)
