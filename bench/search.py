@@ -15,11 +15,13 @@ from bench.eval_search import evaluate, load_cases, table
 from tthc.app.migrations import upgrade
 from tthc.catalog.answering import Answerer
 from tthc.catalog.bundled import (
+    bundled_answerer,
     bundled_catalog,
-    bundled_index,
+    bundled_english,
     bundled_intents,
     bundled_phrasing,
     bundled_synonyms,
+    bundled_topics,
 )
 from tthc.catalog.search import Entry, SearchIndex
 from tthc.catalog.service import CatalogService
@@ -49,11 +51,16 @@ def entries(scale: int = 1) -> list[Entry]:
 
 def build(items: list[Entry]) -> SearchIndex:
     return SearchIndex(
-        items, bundled_synonyms(), phrasing=bundled_phrasing(), intents=bundled_intents()
+        items,
+        bundled_synonyms(),
+        phrasing=bundled_phrasing(),
+        intents=bundled_intents(),
+        english=bundled_english(),
     )
 
 
-def measure(label: str, items: list[Entry], queries: list[str]) -> None:
+def measure(label: str, items: list[Entry], queries: list[tuple[str, str]]) -> None:
+    """Index build time and memory, then answer latency overall and per kind of message."""
     started = time.perf_counter()
     index = build(items)
     load = time.perf_counter() - started
@@ -61,22 +68,26 @@ def measure(label: str, items: list[Entry], queries: list[str]) -> None:
     build(items)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    answerer = Answerer(index)
-    for q in queries[:50]:
+    answerer = Answerer(index, bundled_topics())
+    for _, q in queries[:50]:
         answerer.answer(q)  # warm caches
-    timings = []
-    for q in queries:
+    timings: dict[str, list[float]] = {}
+    for kind, q in queries:
         t = time.perf_counter()
         answerer.answer(q)
-        timings.append((time.perf_counter() - t) * 1000)
-    timings.sort()
-    p50 = statistics.median(timings)
-    p99 = timings[int(len(timings) * 0.99) - 1]
+        timings.setdefault(kind, []).append((time.perf_counter() - t) * 1000)
+    every = sorted(t for ts in timings.values() for t in ts)
     print(
         f"{label}: {len(index)} procedures, index build {load:.2f} s, "
-        f"memory {peak / 2**20:.0f} MiB, "
-        f"{len(timings)} queries p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {timings[-1]:.2f} ms"
+        f"memory {peak / 2**20:.0f} MiB, {len(every)} messages {_percentiles(every)}"
     )
+    for kind, ts in sorted(timings.items()):
+        print(f"  {kind:<9} {len(ts):>5} messages {_percentiles(sorted(ts))}")
+
+
+def _percentiles(timings: list[float]) -> str:
+    p99 = timings[max(int(len(timings) * 0.99) - 1, 0)]
+    return f"p50 {statistics.median(timings):.2f} ms, p99 {p99:.2f} ms, max {timings[-1]:.2f} ms"
 
 
 def database_load() -> None:
@@ -102,10 +113,10 @@ def main() -> None:
     bundled_catalog()
     print(f"bundled catalogue: read and validated in {time.perf_counter() - started:.2f} s")
     cases = load_cases()
-    answerer = Answerer(bundled_index())
+    answerer = bundled_answerer()
     print("what the chat shows (dev: tuned on; held-out: only reported):")
     print(table(evaluate(answerer.answer, answerer.accepted, cases)))
-    queries = [c.query for c in cases] * 3
+    queries = [(c.kind, c.query) for c in cases] * 3
     random.Random(1).shuffle(queries)
     measure("real catalogue", entries(1), queries)
     measure("scaled catalogue", entries(3), queries)

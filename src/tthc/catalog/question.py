@@ -191,11 +191,16 @@ def find_phrases(
     protected: Callable[[str, str], bool] | None = None,
 ) -> list[tuple[int, int]]:
     """(start, end) of every occurrence of any alternative."""
+    starts: dict[str, list[int]] = {}
+    for i, (folded, _) in enumerate(typed):
+        starts.setdefault(folded, []).append(i)
     found = []
     for alt in alternatives:
         n = len(alt)
-        for i in range(len(typed) - n + 1):
-            if not all(same(w, r) for w, r in zip(typed[i : i + n], alt, strict=True)):
+        for i in starts.get(alt[0][0], ()):
+            if i + n > len(typed) or not all(
+                same(w, r) for w, r in zip(typed[i : i + n], alt, strict=True)
+            ):
                 continue
             if protected and n == 1 and typed[i][1] is None and _in_pair(typed, i, protected):
                 continue

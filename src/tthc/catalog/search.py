@@ -534,7 +534,7 @@ class SearchIndex:
         # either word: it weighs on its own, so "khai tử" beats "cấp giấy phép khai thác".
         pairs = {p: PAIR_WEIGHT * self.pair_idf[p] for p in bigrams if p in self.pair_idf}
         total = sum(weights.values()) + sum(pairs.values())
-        keep = max(limit * 2, 10)
+        keep = max(limit, 10)
         # Cheap upper bound first: the weight of query words a procedure has anywhere. Full
         # scoring runs best-bound-first and stops once no remaining bound can reach the top.
         reach = self._reach(tokens, weights, bigrams)
