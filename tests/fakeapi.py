@@ -170,7 +170,7 @@ class FakeTelegram:
     # -- HTTP -----------------------------------------------------------------------------
 
     def app(self) -> web.Application:
-        app = web.Application()
+        app = web.Application(client_max_size=50 << 20)  # Telegram takes 50 MB from bots
         app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
         app.router.add_get("/file/bot{token}/{path:.*}", self._download)
         return app

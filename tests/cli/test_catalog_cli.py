@@ -158,3 +158,20 @@ def test_the_audit_journal_lists_staff_changes_newest_first(tthc: CliRunnerCall)
     text = tthc("audit", "--limit", "1").output.splitlines()
     assert text[0] == f"{journal['total']} entries, page 1/{journal['total']}, newest first"
     assert "command line  role_grant" in text[1]
+
+
+def test_undo_puts_back_what_the_latest_file_removed(tthc: CliRunnerCall, tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    assert tthc("catalog", "export", str(path)).exit_code == 0
+    records = [r for r in json.loads(path.read_text("utf-8")) if r["code"] != "1.000656"]
+    smaller = tmp_path / "smaller.json"
+    smaller.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    removed = tthc("catalog", "import", str(smaller), "--prune")
+    assert "removed 1" in removed.output
+    refused = tthc("catalog", "undo", input="n\n")
+    assert "latest file:" in refused.output and refused.exit_code != 0
+    undone = tthc("catalog", "undo", "--yes")
+    assert undone.exit_code == 0 and "1 restored" in undone.output
+    assert _search(tthc, "dang ky khai tu")[0]["code"] == "1.000656"
+    nothing = tthc("catalog", "undo", "--yes")
+    assert nothing.exit_code != 0 and "no applied catalogue file to undo" in nothing.output

@@ -74,9 +74,18 @@ async def test_a_catalogue_file_changes_nothing_until_applied(sbot: BotHarness) 
     assert "📚 Tệp danh mục thủ tục: danh-muc.json" in lines
     assert "• Thêm mới: 1" in lines and "• Thay đổi: 1" in lines
     assert any(line.strip().startswith(f"+ {NEW_CODE} {NEW_NAME}") for line in lines)
-    assert any("1.001193" in line and "Phí, lệ phí" in line for line in lines)
-    assert preview.captions[0] == "✅ Áp dụng"
-    assert preview.captions[1].startswith("🗑 Áp dụng và xoá 2833 thủ tục")
+    # Old → new in the staff member's words, and the card as citizens will see it.
+    changed = lines.index(next(line for line in lines if line.strip().startswith("~ 1.001193")))
+    assert lines[changed + 1].strip().startswith("Phí, lệ phí: ")
+    assert lines[changed + 1].endswith("→ Lệ phí: 10.000 đồng (mức mới)")
+    assert "👁 Công dân sẽ thấy (thủ tục 1.001193):" in lines
+    assert any(line.startswith("💰 Lệ phí: 10.000 đồng") for line in lines)
+    # Two procedures cannot replace the catalogue: nothing is offered for removal.
+    assert (
+        "• Tệp chỉ có 2 trên 2.834 thủ tục của danh mục (cần ít nhất 50% để thay cả danh mục): "
+        "chỉ thêm và cập nhật, không xoá thủ tục nào." in lines
+    )
+    assert preview.captions == ["✅ Áp dụng", "✖️ Huỷ"]
     # Nothing changed yet: the citizen does not find the new procedure.
     before = (await citizen.send("nuôi chim yến"))[-1]
     assert NEW_CODE not in before.plain

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tthc.core.redaction import redact
+from tthc.core.redaction import readable_question, redact
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,17 @@ def test_the_old_mixed_example() -> None:
     assert redact("số tôi 0912 345 678, cccd 001203004567, mail a.b@gmail.com") == (
         "số tôi •••, cccd •••, mail •••@•••"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("0912 345 678", None),  # masked: nothing left to map
+        ("1.000656", None),  # a procedure code
+        ("000.25.31.H56-241223-0002", None),  # a receipt code
+        ("<b>lam lai can cuoc</b> 0912345678", "lam lai can cuoc •••"),
+        ("xin giấy phép bán rượu", "xin giấy phép bán rượu"),
+    ],
+)
+def test_a_question_staff_may_keep_has_words(text: str, kept: str | None) -> None:
+    assert readable_question(text) == kept

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -30,9 +31,10 @@ from tthc.bot.staff.views import StaffViews
 from tthc.bot.views import Views
 from tthc.catalog.browse import Facet, FacetKind
 from tthc.catalog.bundled import bundled_answerer, bundled_catalog, bundled_topics
-from tthc.catalog.inbox import InboxPage, Mapped, Question
+from tthc.catalog.inbox import InboxPage, Mapped, Question, TakesOver
 from tthc.catalog.models import Procedure
 from tthc.catalog.service import CatalogInfo
+from tthc.catalog.versions import Undoable
 from tthc.checklist.service import ChecklistEntry
 from tthc.core.spreadsheet import Problem
 from tthc.dossiers.models import Dossier
@@ -55,7 +57,12 @@ SOURCES = (
     "users",
     "staff",
 )
-RENDERERS = {"reply_text", "text", "_text"}  # views call `render` themselves: called below
+RENDERERS = {
+    "reply_text",
+    "text",
+    "_text",
+    "_send_file",
+}  # views call `render` themselves: called below
 GLUED = re.compile(r"[a-zà-ỹđ][.?!:][A-ZÀ-ỸĐ]")
 NOW = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
 SCALE = ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
@@ -109,7 +116,9 @@ SAMPLES: dict[str, Any] = {
     "grant": True, "done": True, "members": [(42, "cán bộ")], "delivered": False,
     "usage": "/traloi PA-000001 <text>", "retry": NOW, "minutes": 15, "size": 25 << 20,
     "query": "xin phép bán rượu <&>", "staff": True, "manager": True,
-    "contact": "Bộ phận một cửa <&>, 0236 3822 222",
+    "contact": "Bộ phận một cửa <&>, 0236 3822 222", "removed": True, "filename": "dm <&>.xlsx",
+    "u": SimpleNamespace(source="dm <&>.xlsx", actor="telegram:1 Lan <&>", at=NOW, added=1,
+                         restored=2, removed=1),
 }  # fmt: skip
 
 
@@ -222,22 +231,38 @@ def view_replies(messages: Messages, lang: str) -> list[str]:
     texts.append(messages.render(lang, "report_satisfaction", r=satisfaction()))
     texts.append(messages.render(lang, "report_dossiers", r=dossier_table()))
     texts.append(messages.render(lang, "too_fast"))  # app.application.tell_too_fast
+    for guide in ("export_guide", "dossier_template_guide"):  # bot.staff: sheets in files
+        texts.append(messages.render(lang, guide))
     return texts
 
 
 def staff_replies(messages: Messages, lang: str, answerer: Any) -> list[Reply]:
     """The staff desk's views: previews, refusals, outcomes, the inbox, the journal."""
     staff = StaffViews(messages)
+    card = {
+        "code": "1.001193",
+        "name": "Đăng ký khai sinh <&>",
+        "levels": ["Cấp xã"],
+        "fees": "Lệ phí: 10.000 đồng <&>",
+        "effective_date": "2026-01-01",
+    }
     catalog_preview = {
         "records": 3, "added": 1, "added_sample": [["9.000001", "Thủ tục mới <&>"]],
-        "changed": 1, "changed_sample": [["1.001193", "Đăng ký khai sinh <&>", ["fees", "x"]]],
-        "unchanged": 1, "removable": 2, "ignored_columns": ["Ghi chú <&>"],
+        "changed": 1,
+        "changed_sample": [["1.001193", "Đăng ký khai sinh <&>",
+                            {"fees": ["50.000 <&>", "bằng 50% <&>"], "name": ["", "x"]}]],
+        "unchanged": 1, "removable": 2, "not_in_file": 2, "catalogue": 3, "min_share": 50,
+        "removable_sample": [["1.000656", "Khai tử <&>"]], "card": card,
+        "fee_clauses": [["1.001193", "Đăng ký khai sinh <&>"]], "ignored_columns": ["Ghi chú <&>"],
     }  # fmt: skip
+    small_preview = {**catalog_preview, "removable": 0}
     dossier_preview = {
         "rows": 3, "added": 1, "changed": 1, "unchanged": 1, "status_changes": 1,
-        "notifications": 1, "ignored_columns": [],
+        "notifications": 1, "ignored_columns": [], "absent": ["secret_hash", "agency"],
+        "emptied": {"level": 2},
     }  # fmt: skip
     catalog_upload = Upload(1, Kind.CATALOG, "danh-muc <&>.xlsx", catalog_preview, NOW)
+    small_upload = Upload(3, Kind.CATALOG, "xa <&>.xlsx", small_preview, NOW)
     dossier_upload = Upload(2, Kind.DOSSIERS, "ho-so.csv", dossier_preview, NOW)
     problems = [
         Problem("Danh mục, row 7", "code", "'x' is not a procedure code like 1.000656"),
@@ -264,10 +289,14 @@ def staff_replies(messages: Messages, lang: str, answerer: Any) -> list[Reply]:
     return [
         staff.upload_preview(lang, catalog_upload),
         staff.upload_preview(lang, catalog_upload, moved=True),
+        staff.upload_preview(lang, small_upload),
+        staff.prune_confirm(lang, catalog_upload),
+        staff.alias_takes_over(lang, TakesOver("1.000005", "1.014064", "Cấp lại thẻ căn cước <&>")),
+        staff.undo_confirm(lang, Undoable(4, "dm <&>.xlsx", "telegram:1 Lan <&>", NOW, 1, 2)),
         staff.upload_preview(lang, dossier_upload),
         *(
             staff.upload_rejected(lang, UploadRejected(r, "detail <&>", problems, 12))
-            for r in ("type", "unreadable", "problems")
+            for r in ("type", "unreadable", "problems", "empty", "small")
         ),
         *(  # the handler names these templates after the decision
             Views(messages).text(lang, f"upload_{d.value}", kind=k.value, s=summary)

@@ -91,7 +91,11 @@ def build_services(settings: Settings, *, db: Database | None = None) -> Service
         max_failures_per_dossier=settings.lookup_max_failures_per_dossier,
     )
     users = UserService(database, settings.default_language)
-    catalog = CatalogService(database, refresh_seconds=settings.catalog_refresh_seconds)
+    catalog = CatalogService(
+        database,
+        refresh_seconds=settings.catalog_refresh_seconds,
+        replace_min_share=settings.catalog_replace_min_share,
+    )
     outbox = Outbox(database, retry_seconds=settings.outbox_retry_seconds)
     return Services(
         settings=settings,

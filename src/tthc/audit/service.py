@@ -41,6 +41,14 @@ class AuditService:
                 entry.actor = display_name(entry.actor, limit=100)
         return AuditPage(entries, page, pages, total)
 
+    def get(self, entry_id: int) -> AuditEntry | None:
+        """One entry as it was written (a mapping to undo needs the exact question)."""
+        with self.db.session() as session:
+            entry = session.get(AuditEntry, entry_id)
+            if entry is not None:
+                session.expunge(entry)
+            return entry
+
 
 def _redacted(value: Any) -> Any:
     """Journal details as staff read them in bulk: citizens' words through the one rule."""

@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 import json
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from tthc.catalog.records import (
     copies_text,
     document_to_line,
 )
-from tthc.core.spreadsheet import append_row
+from tthc.core.spreadsheet import add_guide, append_row
 
 RECORD_FIELDS = [key for key, _ in EXPORT_COLUMNS]
 
@@ -31,8 +32,14 @@ def procedure_to_record(procedure: Procedure, aliases: list[str]) -> dict[str, A
     return record
 
 
-def write_catalog(records: list[dict[str, Any]], path: Path) -> None:
-    """Write records as .json(.gz), .csv or .xlsx, chosen by the file name."""
+def write_catalog(
+    records: list[dict[str, Any]], path: Path, guide: list[str] | None = None
+) -> None:
+    """Write records as .json(.gz), .csv or .xlsx, chosen by the file name.
+
+    A workbook gets a last sheet with `guide` (its title, then one line per row): how to
+    edit the file and send it back. Import reads only the procedure and document sheets.
+    """
     name = path.name.lower()
     if name.endswith((".json", ".json.gz")):
         data = json.dumps(
@@ -82,9 +89,19 @@ def write_catalog(records: list[dict[str, Any]], path: Path) -> None:
                 for cell in row:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
             ws.freeze_panes = "C2"
+        if guide:
+            add_guide(workbook, guide)
         workbook.save(path)
     else:
         raise ValueError(f"{path.name}: unsupported file type (use .json, .csv or .xlsx)")
+
+
+def exported(records: list[dict[str, Any]], filename: str, guide: list[str] | None = None) -> bytes:
+    """The file `write_catalog` writes, as bytes (to send in the chat)."""
+    with tempfile.TemporaryDirectory(prefix="tthc-export-") as folder:
+        path = Path(folder) / filename
+        write_catalog(records, path, guide)
+        return path.read_bytes()
 
 
 def _jsonable(record: dict[str, Any]) -> dict[str, Any]:

@@ -10,14 +10,12 @@ from sqlmodel import Session
 from tthc.catalog import repository
 from tthc.catalog.models import Procedure
 from tthc.catalog.records import ParsedFile
+from tthc.catalog.versions import STORED_FIELDS as PROCEDURE_FIELDS
+from tthc.catalog.versions import field_changes, record_change, snapshot
 from tthc.core.clock import utcnow
 from tthc.core.database import Database
 
-PROCEDURE_FIELDS = tuple(
-    name
-    for name in Procedure.model_fields
-    if name not in {"id", "code", "created_at", "updated_at"}
-)
+JOURNAL_SAMPLE = 10  # changed procedures whose old and new values the journal shows
 
 
 class CatalogMoved(Exception):
@@ -86,11 +84,13 @@ def apply_import(
     source: str,
     prune: bool = False,
     expected_version: int | None = None,
+    undoable: bool = True,
 ) -> CatalogDiff:
     """Apply a validated file in one transaction: all procedures change, or none do.
 
     With `expected_version` (the version a preview was computed on), raises CatalogMoved
-    instead of applying over a catalogue someone else has changed since.
+    instead of applying over a catalogue someone else has changed since. An `undoable`
+    import keeps what it replaced (catalog/versions.py); the first seeding does not.
     """
     if parsed.problems:
         raise ValueError("refusing to import a file with validation problems")
@@ -106,6 +106,13 @@ def apply_import(
         if diff.is_empty:
             return diff
         existing = {p.code: p for p in repository.all_procedures(session=session)}
+        aliases = repository.aliases_by_code(session=session)
+        # What the file replaces, kept before it is written over: the journal and the undo.
+        before = {
+            code: snapshot(existing[code], aliases.get(code, []))
+            for code in (*diff.changed, *diff.removed)
+        }
+        changes = {code: field_changes(before[code], parsed.records[code]) for code in diff.changed}
         now = utcnow()
         for code in diff.added:
             record = parsed.records[code]
@@ -125,7 +132,17 @@ def apply_import(
             )
         for code in diff.removed:
             session.delete(existing[code])
-        repository.bump_version(session=session)
+        state = repository.bump_version(session=session)
+        if undoable:
+            record_change(
+                session,
+                version=state.version,
+                actor=actor,
+                source=source,
+                added=list(diff.added),
+                before=before,
+                changes=changes,
+            )
         repository.add_audit(
             session=session,
             actor=actor,
@@ -134,6 +151,6 @@ def apply_import(
             added=len(diff.added),
             changed=len(diff.changed),
             removed=len(diff.removed),
-            details=diff.summary(),
+            details={**diff.summary(), "fields": dict(list(changes.items())[:JOURNAL_SAMPLE])},
         )
     return diff

@@ -63,6 +63,16 @@ class Mapped:
     followups: int
 
 
+class TakesOver(Exception):
+    """The question already opens another procedure's card with confidence."""
+
+    def __init__(self, code: str, current: str, name: str) -> None:
+        super().__init__(f"the question opens {current} now")
+        self.code = code
+        self.current = current
+        self.name = name
+
+
 class UnansweredInbox:
     """Open unanswered questions: list, map to a procedure, set aside."""
 
@@ -85,6 +95,9 @@ class UnansweredInbox:
         """Open questions, most asked first (then most recent); a page past the end is the last."""
         with self.db.session() as session:
             questions = _group(repository.open_unanswered(session=session))
+        # Only a code, a number or masked data: nothing staff could map (logged by an
+        # older version, or typed as a question).
+        questions = [q for q in questions if readable_question(q.query) is not None]
         pages = max(1, -(-len(questions) // size))
         page = min(max(page, 0), pages - 1)
         return InboxPage(questions[page * size : (page + 1) * size], page, pages, len(questions))
@@ -111,10 +124,14 @@ class UnansweredInbox:
         question_id: int | None = None,
         text: str | None = None,
         now: datetime | None = None,
+        confirmed: bool = False,
     ) -> Mapped | None:
         """Answer a question (an inbox entry, or a question typed by staff) with a procedure.
 
-        Returns None when the inbox entry is no longer open; raises UnknownProcedure.
+        Returns None when the inbox entry is no longer open; raises UnknownProcedure, and
+        TakesOver (unless `confirmed`) when the question already opens another procedure's
+        card: an alias then redirects everyone who asks it. The same alias on another
+        procedure moves here (mapping a hijacked question back repairs it).
         """
         now = now or utcnow()
         with self.db.atomic(), self.db.session() as session:
@@ -133,6 +150,18 @@ class UnansweredInbox:
                 wording = readable
                 key = self.catalog.question_key(wording)
             alias = wording if len(wording) <= ALIAS_LENGTH else key[:ALIAS_LENGTH]
+            aliased = self.catalog.codes_with_alias(alias)
+            if not confirmed:
+                current = self.catalog.sure_card(wording)
+                others = current is not None and current.code not in self.catalog.same_procedure(
+                    code
+                )
+                # Opened through this very alias: mapping moves it (repairs a hijack), asks nothing.
+                if current is not None and others and current.code not in aliased:
+                    raise TakesOver(code, current.code, current.name)
+            for other in aliased:
+                if other != code:
+                    self.catalog.edit_aliases(other, remove=[alias], actor=actor)
             self.catalog.edit_aliases(
                 code, add=[alias], actor=actor, action="map_question", note=wording
             )
@@ -141,6 +170,15 @@ class UnansweredInbox:
             )
             followups = self._follow_up(key, code, procedure.name, now)
             return Mapped(code, procedure.name, wording, followups)
+
+    def unmap(self, code: str, text: str, *, actor: str) -> bool:
+        """Stop a question leading to a procedure; False when it had no such alias."""
+        alias = readable_question(text) or text
+        before = self.catalog.aliases(code)
+        after = self.catalog.edit_aliases(
+            code, remove=[alias, self.catalog.question_key(alias)], actor=actor, action="unmap"
+        )
+        return len(after) < len(before)
 
     def set_aside(self, question_id: int, *, actor: str, now: datetime | None = None) -> bool:
         """Mark a question as not about a procedure; False when it is no longer open."""

@@ -110,3 +110,25 @@ class UnansweredAsk(SQLModel, table=True):
     normalized: str = Field(max_length=500, index=True)
     query: str = Field(sa_column=Column(Text, nullable=False))
     at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class CatalogChange(SQLModel, table=True):
+    """One applied catalogue file, with what it replaced: the journal's detail and its undo.
+
+    `before` holds the old record (with its aliases) of every procedure the file changed or
+    removed, and the codes it added; `/hoantac` puts them back. `changes` lists, per changed
+    procedure, the fields with their old and new values, for the journal.
+    """
+
+    __tablename__ = "catalog_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: int  # the catalogue version this change made
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=100)
+    source: str = Field(default="", max_length=255)
+    added: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    undone_at: datetime | None = None
+    undone_by: str | None = Field(default=None, max_length=100)

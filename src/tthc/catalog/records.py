@@ -24,12 +24,15 @@ from tthc.core.spreadsheet import (
     UnsafeFile,
     check_archive,
     csv_delimiter,
+    decode_text,
     gunzip_bounded,
     sheet_rows,
 )
 from tthc.core.text import fold, nfc
 
-CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_]{2,31}$")
+CODE_RE = re.compile(r"^\d\.\d{6}$")  # the national numbering: 1.000656
+# What Excel makes of a code in a "General" cell: a number, trailing zeros gone (2.00201).
+_MANGLED_CODE = re.compile(r"^\d\.\d{1,5}$")
 KNOWN_LEVELS = {
     "cap bo": "Cấp bộ",
     "cap tinh": "Cấp tỉnh",
@@ -125,9 +128,9 @@ def read_catalog_file(path: Path, progress: Progress | None = None) -> ParsedFil
     if name.endswith(".csv"):
         return parse_rows(_csv_rows(_read_bytes(path)), sheet=None, progress=progress)
     if name.endswith((".xlsx", ".xlsm")):
-        rows, document_rows = _xlsx_rows(path)
+        title, rows, document_rows = _xlsx_rows(path)
         documents = _documents_by_code(document_rows) if document_rows is not None else None
-        return parse_rows(rows, sheet=path.name, documents=documents, progress=progress)
+        return parse_rows(rows, sheet=title, documents=documents, progress=progress)
     raise CatalogFileError(f"{path.name}: unsupported file type (use .json, .csv or .xlsx)")
 
 
@@ -332,6 +335,11 @@ def clean_record(
     code = _text(raw.get("code"))
     if not code:
         problems.append(Problem(where, "code", "is missing"))
+    elif _MANGLED_CODE.match(code):
+        likely = code.ljust(8, "0")
+        problems.append(
+            Problem(where, "code", f"{code!r} lost its last zeros in Excel; probably {likely}")
+        )
     elif not CODE_RE.match(code):
         problems.append(Problem(where, "code", f"{code!r} is not a procedure code like 1.000656"))
     else:
@@ -447,9 +455,11 @@ def _date(value: Any, where: str, problems: list[Problem]) -> date | None:
 
 def _csv_rows(data: bytes) -> Iterable[list[Any]]:
     try:
-        text = data.decode("utf-8-sig")
+        text = decode_text(data)
     except UnicodeDecodeError:
-        raise CatalogFileError("CSV is not UTF-8 (save it as 'CSV UTF-8')") from None
+        raise CatalogFileError(
+            "CSV is neither UTF-8 nor Windows-1258 (save it as 'CSV UTF-8')"
+        ) from None
     delimiter = csv_delimiter(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[Any]] = []
@@ -461,8 +471,8 @@ def _csv_rows(data: bytes) -> Iterable[list[Any]]:
     return rows
 
 
-def _xlsx_rows(path: Path) -> tuple[list[list[Any]], list[list[Any]] | None]:
-    """Rows of the first sheet, and of the documents sheet when the workbook has one."""
+def _xlsx_rows(path: Path) -> tuple[str, list[list[Any]], list[list[Any]] | None]:
+    """The first sheet's name and rows, and the documents sheet's rows if there is one."""
     from openpyxl import load_workbook
 
     if path.stat().st_size > MAX_FILE_BYTES:
@@ -476,9 +486,10 @@ def _xlsx_rows(path: Path) -> tuple[list[list[Any]], list[list[Any]] | None]:
         raise CatalogFileError(f"{path.name} is not a readable .xlsx workbook: {exc}") from None
     try:
         sheets = {fold(ws.title): ws for ws in workbook.worksheets}
-        main = list(sheet_rows(workbook.worksheets[0]))
+        first = workbook.worksheets[0]
+        main = list(sheet_rows(first))
         docs = sheets.get(fold(DOCUMENTS_SHEET))
-        return main, None if docs is None else list(sheet_rows(docs))
+        return first.title, main, None if docs is None else list(sheet_rows(docs))
     except CatalogFileError:
         raise
     except Exception as exc:  # a truncated or malformed sheet XML

@@ -13,13 +13,13 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
 
 from tthc.catalog import browse, repository
-from tthc.catalog.answering import Answer, Answerer, picked
+from tthc.catalog.answering import Answer, Answerer, AnswerKind, picked
 from tthc.catalog.browse import Facet, FacetKind
 from tthc.catalog.bundled import (
     bundled_catalog,
@@ -36,6 +36,15 @@ from tthc.catalog.question import Aspect, follow_up
 from tthc.catalog.records import ParsedFile
 from tthc.catalog.search import Entry, Hit, SearchIndex
 from tthc.catalog.topics import Topic
+from tthc.catalog.versions import (
+    STORED_FIELDS,
+    Undoable,
+    Undone,
+    field_changes,
+    snapshot,
+    undo_last,
+    undoable,
+)
 from tthc.core.database import Database
 from tthc.core.lru import LRU
 from tthc.core.redaction import readable_question, redact
@@ -47,6 +56,18 @@ ANSWER_CACHE = 4096  # distinct questions remembered per catalogue version
 
 class UnknownProcedure(LookupError):
     """No procedure has this code."""
+
+
+class ReplaceRefused(ValueError):
+    """A file too small (or empty) to replace the catalogue was asked to remove the rest."""
+
+    def __init__(self, records: int, catalogue: int) -> None:
+        super().__init__(
+            f"the file has {records} procedure(s) and the catalogue {catalogue}: too few to "
+            "replace it (nothing was removed)"
+        )
+        self.records = records
+        self.catalogue = catalogue
 
 
 @dataclass(frozen=True)
@@ -61,9 +82,12 @@ class CatalogInfo:
 class CatalogService:
     """Search and lookup over the stored catalogue."""
 
-    def __init__(self, db: Database, *, refresh_seconds: float = 15.0) -> None:
+    def __init__(
+        self, db: Database, *, refresh_seconds: float = 15.0, replace_min_share: float = 0.5
+    ) -> None:
         self.db = db
         self.refresh_seconds = refresh_seconds
+        self.replace_min_share = replace_min_share
         self._index: SearchIndex | None = None
         # Citizens ask the same things in the same words ("làm lại căn cước"): answers
         # are kept per index (an index never changes; a new one starts an empty cache).
@@ -79,7 +103,9 @@ class CatalogService:
             if repository.count_procedures(session=session) > 0:
                 return None
         log.info("catalogue is empty: loading the bundled catalogue")
-        return apply_import(self.db, bundled_catalog(), actor=actor, source="bundled catalogue")
+        return apply_import(
+            self.db, bundled_catalog(), actor=actor, source="bundled catalogue", undoable=False
+        )
 
     def preview_import(self, parsed: ParsedFile, *, prune: bool) -> CatalogDiff:
         """What importing `parsed` would change (nothing is written)."""
@@ -95,7 +121,15 @@ class CatalogService:
         prune: bool = False,
         expected_version: int | None = None,
     ) -> CatalogDiff:
-        """Apply a validated file: every procedure changes, or none does (see apply_import)."""
+        """Apply a validated file: every procedure changes, or none does (see apply_import).
+
+        Removing what the file lacks needs a file that could replace the catalogue (see
+        `can_replace`): a commune's four procedures must not delete the other 2,830.
+        """
+        if not parsed.records:
+            raise ReplaceRefused(0, self.count())
+        if prune and not self.can_replace(parsed):
+            raise ReplaceRefused(len(parsed.records), self.count())
         diff = apply_import(
             self.db,
             parsed,
@@ -106,6 +140,49 @@ class CatalogService:
         )
         self._checked_at = 0.0  # this instance serves the change at once, others within refresh
         return diff
+
+    def changes_of(self, parsed: ParsedFile, codes: Iterable[str]) -> dict[str, Any]:
+        """Per code: the old → new values (citizen-visible fields) and the card after the file.
+
+        The card record is the stored procedure with the file's fields applied (a sheet may
+        carry only some columns), as JSON.
+        """
+        out: dict[str, Any] = {}
+        with self.db.session() as session:
+            aliases = repository.aliases_by_code(session=session)
+            for code in codes:
+                record = parsed.records[code]
+                procedure = repository.get_procedure(session=session, code=code)
+                old = snapshot(procedure, aliases.get(code, [])) if procedure else {}
+                after = {**old, **{k: v for k, v in record.items() if k in STORED_FIELDS}}
+                if isinstance(after.get("effective_date"), date):
+                    after["effective_date"] = after["effective_date"].isoformat()
+                out[code] = {"fields": field_changes(old, record), "card": after}
+        return out
+
+    def names(self, codes: Iterable[str]) -> dict[str, str]:
+        """The names of procedures in the catalogue, by code."""
+        index = self.index()
+        return {code: index.hit(code).name for code in codes if index.has(code)}
+
+    def can_replace(self, parsed: ParsedFile) -> bool:
+        """Whether a file is large enough to replace the catalogue (and remove what it lacks)."""
+        return len(parsed.records) >= self.replace_min_share * self.count()
+
+    def count(self) -> int:
+        """How many procedures the catalogue holds."""
+        with self.db.session() as session:
+            return repository.count_procedures(session=session)
+
+    def undoable(self) -> Undoable | None:
+        """The latest applied file, which `undo` would revert."""
+        return undoable(self.db)
+
+    def undo(self, *, actor: str, change_id: int | None = None) -> Undone | None:
+        """Put back the catalogue as it was before the latest applied file (None: nothing to)."""
+        undone = undo_last(self.db, actor=actor, change_id=change_id)
+        self._checked_at = 0.0
+        return undone
 
     def export_records(self) -> list[dict[str, Any]]:
         """Every procedure as an import record (an export re-imports with no changes)."""
@@ -296,6 +373,25 @@ class CatalogService:
         return browse.members(self.index().entries(), kind, id_)
 
     # -- staff edits: each one is audited and bumps the version so every instance reloads --
+
+    def sure_card(self, text: str) -> Hit | None:
+        """The procedure whose card a question opens straight away, if it opens one."""
+        answer = self.answer(text)
+        return answer.shown[0] if answer.kind is AnswerKind.CARD and answer.shown else None
+
+    def same_procedure(self, code: str) -> set[str]:
+        """The code and the same procedure's codes at other levels."""
+        return {code, *(e.code for e in self.index().level_variants(code))}
+
+    def codes_with_alias(self, alias: str) -> list[str]:
+        """The procedures that have this alias (compared without case or diacritics)."""
+        wanted = fold(alias)
+        with self.db.session() as session:
+            return [
+                code
+                for code, aliases in repository.aliases_by_code(session=session).items()
+                if any(fold(a) == wanted for a in aliases)
+            ]
 
     def aliases(self, code: str) -> list[str]:
         """The staff aliases of one procedure."""

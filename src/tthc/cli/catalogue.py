@@ -16,7 +16,7 @@ from tthc.catalog.answering import Answer, Answerer
 from tthc.catalog.exporter import write_catalog
 from tthc.catalog.records import CatalogFileError, read_catalog_file
 from tthc.catalog.search import Hit
-from tthc.catalog.service import UnknownProcedure
+from tthc.catalog.service import ReplaceRefused, UnknownProcedure
 from tthc.cli.common import ACTOR_OPTION, JSON_OPTION, CliError, open_services, problems, settings
 from tthc.core.progress import TerminalProgress
 
@@ -51,9 +51,12 @@ def catalog_import(
         if dry_run:
             diff = services.catalog.preview_import(parsed, prune=prune)
         else:
-            diff = services.catalog.import_file(
-                parsed, actor=actor or getpass.getuser(), source=str(path), prune=prune
-            )
+            try:
+                diff = services.catalog.import_file(
+                    parsed, actor=actor or getpass.getuser(), source=str(path), prune=prune
+                )
+            except ReplaceRefused as refused:
+                raise CliError(f"{path.name}: {refused}") from None
     if as_json:
         click.echo(json.dumps({"dry_run": dry_run, **diff.summary()}, ensure_ascii=False))
         return
@@ -86,6 +89,30 @@ def catalog_export(path: Path) -> None:
     except ValueError as exc:
         raise CliError(str(exc)) from None
     click.echo(f"{len(records)} procedures written to {path}")
+
+
+@catalog.command("undo")
+@click.option("--yes", is_flag=True, help="Undo without asking.")
+@ACTOR_OPTION
+def catalog_undo(yes: bool, actor: str | None) -> None:
+    """Put the catalogue back as it was before the latest applied file (aliases included)."""
+    with open_services(settings(), seed=True) as services:
+        latest = services.catalog.undoable()
+        if latest is None:
+            raise CliError("no applied catalogue file to undo")
+        click.echo(
+            f"latest file: {latest.source or '-'} applied {latest.at:%Y-%m-%d %H:%M} UTC by "
+            f"{latest.actor}: {latest.added} added, {latest.restored} changed or removed"
+        )
+        if not yes:
+            click.confirm("undo it?", abort=True)
+        undone = services.catalog.undo(actor=actor or getpass.getuser(), change_id=latest.id)
+    if undone is None:
+        raise CliError("the catalogue changed meanwhile; nothing was undone (run it again)")
+    click.echo(
+        f"undone: {undone.removed} procedure(s) removed, {undone.restored} restored "
+        f"(catalogue version {undone.version})"
+    )
 
 
 @catalog.command("stats")

@@ -40,8 +40,9 @@ def readable_question(text: str) -> str | None:
     """A citizen's question as staff may keep it (an alias, the inbox).
 
     Redacted, without markup, on one line; None when no word is left (only a number, a
-    code, masked data): there is nothing staff could answer or map.
+    code such as "000.25.31.H56-241223-0002", masked data): there is nothing staff could
+    answer or map.
     """
     clean = " ".join(redact(_MARKUP.sub(" ", text)).split())
-    words = clean.replace(MASK, " ")
-    return clean if any(c.isalpha() for c in words) else None
+    words = clean.replace(MASK, " ").split()
+    return clean if any(sum(c.isalpha() for c in w) >= 2 for w in words) else None

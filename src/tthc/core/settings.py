@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     catalog_refresh_seconds: float = Field(default=15.0, ge=0)
+    # A file must hold this share of the catalogue to replace it (remove what it lacks).
+    catalog_replace_min_share: float = Field(default=0.5, gt=0, le=1)
     max_query_length: int = Field(default=500, ge=20, le=4000)
     # How long the card on screen stays the subject of follow-ups ("còn lệ phí thì sao?").
     context_minutes: float = Field(default=30, gt=0, le=24 * 60)

@@ -10,6 +10,7 @@ spreadsheet as words, not as a live formula.
 
 from __future__ import annotations
 
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -99,6 +100,45 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}, {self.field}: {self.message}"
+
+
+# Vietnamese Windows saves "CSV" as Windows-1258 unless told "CSV UTF-8"; Excel's
+# "Unicode text" is UTF-16 with a byte-order mark.
+LEGACY_ENCODING = "cp1258"
+
+
+def text_encoding(head: bytes) -> str:
+    """The encoding of a text file from its first bytes: UTF-16 (BOM), UTF-8, or Windows-1258.
+
+    UTF-8 is tried first: Windows-1258 decodes any bytes, so it is the last resort.
+    """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # not just a character cut at the end of the sample
+            return LEGACY_ENCODING
+    return "utf-8-sig"
+
+
+def decode_text(data: bytes) -> str:
+    """A whole text file as NFC text, in whichever of the encodings above it is.
+
+    Raises UnicodeDecodeError when it is none of them.
+    """
+    return unicodedata.normalize("NFC", data.decode(text_encoding(data[: 1 << 16])))
+
+
+def add_guide(workbook: Any, guide: list[str]) -> None:
+    """A sheet named by the guide's first line, one line of it per row."""
+    from openpyxl.styles import Font
+
+    sheet = workbook.create_sheet(guide[0][:31])
+    for line in guide:
+        append_row(sheet, [line])
+    sheet["A1"].font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 120
 
 
 def csv_delimiter(header: str) -> str:

@@ -28,6 +28,7 @@ from tthc.core.models import OutboxMessage
 from tthc.core.spreadsheet import Problem
 from tthc.dossiers.models import Dossier, DossierAccess, DossierEvent
 from tthc.dossiers.records import (
+    PROTECTED,
     STORED_FIELDS,
     RowReader,
     Rows,
@@ -61,6 +62,11 @@ class DossierImportReport:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    # Stored fields the file has no column for: kept as stored.
+    absent: list[str] = field(default_factory=list)
+    # Stored dossiers whose check digits, agency or level the file leaves empty, per field:
+    # kept unless the import was told to clear them.
+    emptied: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -92,12 +98,15 @@ def import_dossiers(
     dry_run: bool = False,
     progress: Callable[[int, float | None], None] | None = None,
     workers: int | None = None,
+    clear: bool = False,
 ) -> DossierImportReport:
     """Import one file, all or nothing; raises DossierImportRejected with every problem.
 
     Rows are parsed in chunks, by worker processes for large files (`workers`, default:
     one per CPU for files over PARALLEL_BYTES), while this process writes: parsing is
     most of the work. `progress(rows, fraction of the file or None)` follows each chunk.
+    A column the file lacks leaves stored values alone; an empty cell never lowers a stored
+    dossier's protection (check digits) or its agency and level unless `clear` says so.
     An applied import is recorded in the audit journal as done by `actor`. A dry run only
     reads, in a transaction of its own even inside a unit of work: on SQLite it holds no
     write lock, so a 30,000-row preview keeps nobody waiting.
@@ -106,6 +115,8 @@ def import_dossiers(
     rows = read_rows(path)
     reader.find_header(rows)
     report.ignored_columns = reader.ignored
+    present = reader.present()
+    report.absent = [name for name, there in zip(_STORED, present, strict=True) if not there]
     seen: set[str] = set()
     now = utcnow()
     if workers is None:
@@ -118,7 +129,14 @@ def import_dossiers(
             records = _collect(parsed, seen, report)
             if report.problem_count == 0 and records:
                 _apply(
-                    conn, records, report, source=source, now=now, first=first, write=not dry_run
+                    conn,
+                    records,
+                    report,
+                    source=source,
+                    now=now,
+                    first=first,
+                    write=not dry_run,
+                    keep=_Keep(present, clear),
                 )
             if progress is not None:
                 progress(report.rows, rows.fraction())
@@ -231,6 +249,32 @@ def _collect(parsed: _Parsed, seen: set[str], report: DossierImportReport) -> li
 _STORED = STORED_FIELDS
 # Positions in _STORED of the values whose change is history: status, then the dates.
 _TRACKED_AT = tuple(_STORED.index(name) for name in TRACKED)
+_PROTECTED_AT = tuple(_STORED.index(name) for name in PROTECTED)
+
+
+@dataclass(frozen=True)
+class _Keep:
+    """Which stored values a file's row keeps: absent columns, and protection it empties."""
+
+    present: tuple[bool, ...]
+    clear: bool = False
+
+    def merged(
+        self, values: tuple[Any, ...], stored: tuple[Any, ...], report: DossierImportReport
+    ) -> tuple[Any, ...]:
+        """The values to store for a row that updates a stored dossier."""
+        if not all(self.present):
+            values = tuple(
+                v if p else s for v, p, s in zip(values, self.present, stored, strict=True)
+            )
+        emptied = [i for i in _PROTECTED_AT if values[i] is None and stored[i] is not None]
+        if not emptied:
+            return values
+        for i in emptied:
+            report.emptied[_STORED[i]] = report.emptied.get(_STORED[i], 0) + 1
+        if self.clear:
+            return values
+        return tuple(stored[i] if i in emptied else v for i, v in enumerate(values))
 
 
 class _Driver:
@@ -292,6 +336,7 @@ def _apply(
     now: datetime,
     first: bool = False,
     write: bool = True,
+    keep: _Keep | None = None,
 ) -> None:
     """Write one chunk of database-ready rows: insert, update, history, notifications.
 
@@ -322,6 +367,8 @@ def _apply(
             new.append((*record, stamp))
             continue
         stored = tuple(db.value(v) for v in old[2:])
+        if keep is not None:
+            values = keep.merged(values, stored, report)
         if stored == values:
             report.unchanged += 1
             continue

@@ -21,7 +21,14 @@ from typing import Any
 
 from tthc.core.clock import VIETNAM
 from tthc.core.inputs import sanitize
-from tthc.core.spreadsheet import Problem, UnsafeFile, check_archive, csv_delimiter, sheet_rows
+from tthc.core.spreadsheet import (
+    Problem,
+    UnsafeFile,
+    check_archive,
+    csv_delimiter,
+    sheet_rows,
+    text_encoding,
+)
 from tthc.core.text import fold, nfc
 from tthc.dossiers.status import Status, parse_status
 
@@ -47,6 +54,21 @@ DEFAULT_COLUMNS: dict[str, str] = {
     "trang thai": "status", "tinh trang": "status",
     "hinh thuc nhan ket qua": "return_method", "hinh thuc tra ket qua": "return_method",
 }  # fmt: skip
+# Other one-stop systems' words for the same columns.
+DEFAULT_COLUMNS.update({
+    "ma bien nhan": "code", "so ho so bien nhan": "code",
+    "ten thu tuc hanh chinh": "procedure_name", "thu tuc hanh chinh": "procedure_name",
+    "co quan giai quyet": "agency", "don vi xu li": "agency", "don vi giai quyet": "agency",
+    "cap giai quyet": "level",
+    "ho ten nguoi nop": "applicant", "ho va ten nguoi nop": "applicant",
+    "nguoi dung ten": "applicant", "to chuc ca nhan nop": "applicant",
+    "sdt": "phone", "dien thoai lien he": "phone", "so dien thoai lien he": "phone",
+    "so cmnd": "id_number", "so cmnd cccd": "id_number", "so cccd cmnd": "id_number",
+    "ngay nop": "received_at", "ngay hen": "due_at", "han giai quyet": "due_at",
+    "ngay tra": "returned_at",
+    "trang thai ho so": "status", "tinh trang ho so": "status",
+    "tinh trang xu li": "status", "trang thai xu li": "status",
+})  # fmt: skip
 DATE_FIELDS = ("received_at", "due_at", "finished_at", "returned_at")
 TEXT_FIELDS = (
     "procedure_code", "procedure_name", "field", "agency", "level", "applicant", "return_method",
@@ -60,6 +82,11 @@ _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
 HEADER_SEARCH_ROWS = 10
 _NON_DIGIT = re.compile(r"\D")
+# Stored values a file can only lower by an explicit choice: the check digits that keep a
+# dossier private, and the agency and level the reports count by.
+PROTECTED = ("secret_hash", "agency", "level")
+# The columns a stored value is read from (the check digits: a phone or an ID number).
+_SOURCES = {"secret_hash": ("phone", "id_number")}
 MAX_FILE_BYTES = 1 << 30  # a province's year is about 150 MB as CSV
 # The longest value each stored field accepts; the columns of the dossier table agree.
 MAX_LENGTHS = {
@@ -140,12 +167,16 @@ def read_rows(path: Path) -> Rows:
 
 
 def _csv_rows(path: Path, rows: Rows) -> Iterator[tuple[int, list[Any]]]:
-    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle:
+    with path.open("rb") as head:
+        encoding = text_encoding(head.read(1 << 16))
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as handle:
         rows._offset = raw.tell  # bytes read ahead: close enough for progress
         try:
             first = handle.readline()
         except UnicodeDecodeError:
-            raise DossierFileError(f"{path.name}: not UTF-8 (save it as 'CSV UTF-8')") from None
+            raise DossierFileError(
+                f"{path.name}: neither UTF-8 nor Windows-1258 (save it as 'CSV UTF-8')"
+            ) from None
         delimiter = csv_delimiter(first)
         handle.seek(0)  # utf-8-sig skips the BOM again, if there is one
         reader = csv.reader(handle, delimiter=delimiter)
@@ -154,7 +185,7 @@ def _csv_rows(path: Path, rows: Rows) -> Iterator[tuple[int, list[Any]]]:
             rows.finished = True
         except UnicodeDecodeError as exc:
             raise DossierFileError(
-                f"{path.name}: not UTF-8 after row {reader.line_num}: {exc}"
+                f"{path.name}: not {encoding} after row {reader.line_num}: {exc}"
             ) from None
         except csv.Error as exc:
             raise DossierFileError(f"{path.name}, row {reader.line_num}: {exc}") from None
@@ -225,6 +256,18 @@ class RowReader:
         raise DossierFileError(
             f"no header row with the dossier code and status columns ('Mã hồ sơ', 'Trạng thái') "
             f"in the first {HEADER_SEARCH_ROWS} rows"
+        )
+
+    def present(self) -> tuple[bool, ...]:
+        """Per stored field (code aside), whether the file has a column it is read from.
+
+        A field without one keeps its stored value: a layout without phones must not strip
+        the check digits of the dossiers it updates.
+        """
+        columns = set(self.header.values())
+        return tuple(
+            any(source in columns for source in _SOURCES.get(name, (name,)))
+            for name in STORED_FIELDS
         )
 
     def parse(self, number: int, row: list[Any], problems: list[Problem]) -> DossierRecord | None:

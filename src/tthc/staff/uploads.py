@@ -10,6 +10,7 @@ difference and decides again.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,9 +20,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from tthc.catalog.importer import CatalogDiff, CatalogMoved
+from tthc.catalog.importer import CatalogMoved
 from tthc.catalog.records import CatalogFileError, ParsedFile, read_catalog_file
-from tthc.catalog.service import CatalogService
+from tthc.catalog.service import CatalogService, ReplaceRefused
 from tthc.core.clock import utcnow
 from tthc.core.database import Database, detached
 from tthc.core.spreadsheet import Problem
@@ -33,7 +34,12 @@ from tthc.staff.models import KEPT_AFTER_EXPIRY, PendingUpload
 log = logging.getLogger(__name__)
 TTL = timedelta(minutes=30)
 SAMPLE = 5  # procedures named in a preview, per kind of change
+# A fee text with a reduction that applies on top of the amount ("bằng 50% mức thu…",
+# "giảm … đến hết ngày 31/12/2026"): a changed amount changes what is reduced too.
+_FEE_CLAUSE = re.compile(r"\d+\s*%|đến hết ngày|giảm", re.IGNORECASE)
 CATALOG_ONLY = (".json", ".json.gz")
+# Stored dossier fields whose absence from a file the preview names (kept as stored).
+SHOWN_ABSENT = ("secret_hash", "agency", "level", "procedure_code", "applicant")
 SPREADSHEETS = (".csv", ".xlsx", ".xlsm")
 SUFFIXES = CATALOG_ONLY + SPREADSHEETS
 
@@ -58,7 +64,7 @@ class UploadRejected(Exception):
         self, reason: str, detail: str = "", problems: list[Problem] | None = None, count: int = 0
     ) -> None:
         super().__init__(detail or reason)
-        self.reason = reason  # "type" | "unreadable" | "problems"
+        self.reason = reason  # "type" | "unreadable" | "problems" | "empty" | "small"
         self.detail = detail
         self.problems = problems or []
         self.count = count or len(self.problems)
@@ -135,7 +141,7 @@ class UploadService:
             if kind is Kind.CATALOG:
                 parsed = _parse_catalog(path)
                 version = self.catalog.info().version
-                preview = _catalog_preview(parsed, self.catalog.preview_import(parsed, prune=True))
+                preview = self._catalog_preview(parsed)
             else:
                 version = None
                 preview = self._dossier_report(path, source=filename, actor="", dry_run=True)
@@ -168,9 +174,15 @@ class UploadService:
         user_id: int,
         actor: str,
         prune: bool = False,
+        clear: bool = False,
         now: datetime | None = None,
     ) -> Outcome:
-        """Apply an upload exactly as previewed: all of it or nothing."""
+        """Apply an upload exactly as previewed: all of it or nothing.
+
+        `prune` removes the procedures a catalogue file lacks (refused for a file too small
+        to replace the catalogue); `clear` lets a dossier file empty stored check digits,
+        agencies and levels (kept otherwise).
+        """
         now = now or utcnow()
         # One transaction for the decision and the import it makes: both happen or neither.
         with self.db.atomic(), self.db.session() as session:
@@ -189,7 +201,9 @@ class UploadService:
             source = f"telegram: {upload.filename}"
             with _on_disk(upload.filename, upload.content) as path:
                 if upload.kind == Kind.DOSSIERS:
-                    summary = self._dossier_report(path, source=source, actor=actor, dry_run=False)
+                    summary = self._dossier_report(
+                        path, source=source, actor=actor, dry_run=False, clear=clear
+                    )
                 else:
                     parsed = _parse_catalog(path)
                     try:
@@ -200,10 +214,10 @@ class UploadService:
                             prune=prune,
                             expected_version=upload.base_version,
                         )
+                    except ReplaceRefused as refused:
+                        raise UploadRejected("small", count=refused.catalogue) from None
                     except CatalogMoved as moved:
-                        preview = _catalog_preview(
-                            parsed, self.catalog.preview_import(parsed, prune=True)
-                        )
+                        preview = self._catalog_preview(parsed)
                         repository.reopen(
                             session=session,
                             upload_id=upload_id,
@@ -220,6 +234,18 @@ class UploadService:
                     }
             repository.forget_content(session=session, upload_id=upload_id)
             return Outcome(Decision.APPLIED, _view(upload), summary)
+
+    def pending(
+        self, upload_id: int, *, user_id: int, now: datetime | None = None
+    ) -> Upload | None:
+        """One of the user's uploads still waiting for a decision (None: gone or expired)."""
+        with self.db.session() as session:
+            upload = repository.get(session=session, upload_id=upload_id)
+            if upload is None or upload.user_id != user_id or upload.status != "pending":
+                return None
+            if upload.expires_at <= (now or utcnow()):
+                return None
+            return _view(upload)
 
     def cancel(self, upload_id: int, *, user_id: int, now: datetime | None = None) -> Outcome:
         """Forget an upload without applying it."""
@@ -248,8 +274,46 @@ class UploadService:
             raise UploadRejected("unreadable", str(exc)) from None
         return Kind.DOSSIERS
 
+    def _catalog_preview(self, parsed: ParsedFile) -> dict[str, Any]:
+        """What applying would change, what citizens will see, and what pruning would remove.
+
+        A file too small to replace the catalogue offers no removal at all.
+        """
+        diff = self.catalog.preview_import(parsed, prune=True)
+        replaceable = self.catalog.can_replace(parsed)
+        shown = [*list(diff.changed)[:SAMPLE], *diff.added[:1]]
+        details = self.catalog.changes_of(parsed, shown)
+        removed_names = self.catalog.names(diff.removed[:SAMPLE])
+
+        def name(code: str) -> str:
+            return str(parsed.records.get(code, {}).get("name", ""))[:200]
+
+        changed = [
+            [code, name(code), details[code]["fields"]] for code in list(diff.changed)[:SAMPLE]
+        ]
+        return {
+            "records": len(parsed.records),
+            "catalogue": self.catalog.count(),
+            "min_share": round(self.catalog.replace_min_share * 100),
+            "added": len(diff.added),
+            "added_sample": [[code, name(code)] for code in diff.added[:SAMPLE]],
+            "changed": len(diff.changed),
+            "changed_sample": changed,
+            "unchanged": diff.unchanged,
+            "removable": len(diff.removed) if replaceable else 0,
+            "not_in_file": len(diff.removed),
+            "removable_sample": [[c, removed_names.get(c, "")] for c in diff.removed[:SAMPLE]],
+            "card": details[shown[0]]["card"] | {"code": shown[0]} if shown else None,
+            "fee_clauses": [
+                [code, name(code)]
+                for code, _, fields in changed
+                if "fees" in fields and _FEE_CLAUSE.search(fields["fees"][1])
+            ],
+            "ignored_columns": parsed.ignored_columns,
+        }
+
     def _dossier_report(
-        self, path: Path, *, source: str, actor: str, dry_run: bool
+        self, path: Path, *, source: str, actor: str, dry_run: bool, clear: bool = False
     ) -> dict[str, Any]:
         try:
             report = import_dossiers(
@@ -260,6 +324,7 @@ class UploadService:
                 actor=actor,
                 dry_run=dry_run,
                 workers=0,  # no worker processes inside the bot
+                clear=clear,
             )
         except DossierImportRejected as exc:
             raise UploadRejected(
@@ -275,6 +340,8 @@ class UploadService:
             "status_changes": report.status_changes,
             "notifications": report.notifications,
             "ignored_columns": report.ignored_columns,
+            "absent": [name for name in SHOWN_ABSENT if name in report.absent],
+            "emptied": report.emptied,
         }
 
 
@@ -297,27 +364,9 @@ def _parse_catalog(path: Path) -> ParsedFile:
         raise UploadRejected("unreadable", str(exc)) from None
     if parsed.problems:
         raise UploadRejected("problems", problems=parsed.problems[:20], count=len(parsed.problems))
+    if not parsed.records:
+        raise UploadRejected("empty")
     return parsed
-
-
-def _catalog_preview(parsed: ParsedFile, diff: CatalogDiff) -> dict[str, Any]:
-    """What applying would change (with pruning, `removable` procedures would also go)."""
-
-    def name(code: str) -> str:
-        return str(parsed.records.get(code, {}).get("name", ""))[:200]
-
-    return {
-        "records": len(parsed.records),
-        "added": len(diff.added),
-        "added_sample": [[code, name(code)] for code in diff.added[:SAMPLE]],
-        "changed": len(diff.changed),
-        "changed_sample": [
-            [code, name(code), fields] for code, fields in list(diff.changed.items())[:SAMPLE]
-        ],
-        "unchanged": diff.unchanged,
-        "removable": len(diff.removed),
-        "ignored_columns": parsed.ignored_columns,
-    }
 
 
 def _view(upload: PendingUpload) -> Upload:

@@ -29,6 +29,7 @@ class Step(StrEnum):
     COMPLAINT = "complaint"
     COMPLAINT_CONFIRM = "complaint_confirm"
     STAFF_FIND = "staff_find"
+    ALIAS_CONFIRM = "alias_confirm"  # staff asked to confirm an alias that redirects a question
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,19 @@ class ComplaintDraft:
 
 
 @dataclass(frozen=True)
+class ConfirmingAlias:
+    """A mapping to `code` waiting for staff to confirm it redirects a question.
+
+    The question is an inbox entry (`question_id`) or typed with /gan (`text`); it opens
+    another procedure's card today.
+    """
+
+    code: str
+    question_id: int | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
 class FindingProcedure:
     """A staff member is searching for the procedure that answers unanswered question `question_id`."""
 
@@ -123,6 +137,7 @@ Conversation = (
     | ComplaintPrompt
     | ComplaintDraft
     | FindingProcedure
+    | ConfirmingAlias
 )
 
 
@@ -183,6 +198,8 @@ def read(user: Stored) -> Conversation | None:
                 )
             case Step.STAFF_FIND:
                 return FindingProcedure(int(d["question"]))
+            case Step.ALIAS_CONFIRM:
+                return ConfirmingAlias(d["code"], d.get("question"), d.get("text"))
     except (KeyError, TypeError, ValueError):
         return None  # written by an older version: start afresh
     return None
@@ -237,4 +254,10 @@ def stored(state: Conversation | None) -> tuple[Step | None, dict[str, Any] | No
             }
         case FindingProcedure():
             return Step.STAFF_FIND, {"question": state.question_id}
+        case ConfirmingAlias():
+            return Step.ALIAS_CONFIRM, {
+                "code": state.code,
+                "question": state.question_id,
+                "text": state.text,
+            }
     raise TypeError(f"not a conversation state: {state!r}")

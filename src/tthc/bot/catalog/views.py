@@ -116,19 +116,22 @@ class CatalogViews:
         )
         return Reply(text, buttons)
 
-    def _card_text(self, lang: str, procedure: Procedure, levels: list[str]) -> str:
+    def card_text(
+        self, lang: str, procedure: Procedure, levels: list[str], *, stored: bool = True
+    ) -> str:
         """The card's text, kept while the procedure and the day stay the same.
 
         The most asked procedures are shown again and again, and rendering a card costs
-        more than the rest of an answer (its reading is cached by `read_card`).
+        more than the rest of an answer (its reading is cached by `read_card`). A card
+        that is not `stored` (a staff preview) is rendered, not kept.
         """
         today = vietnam_today()
         key = (lang, procedure.code, procedure.updated_at, today, tuple(levels))
-        if (cached := _CARDS.get(key)) is not None:
+        if stored and (cached := _CARDS.get(key)) is not None:
             return cached
         facts = read_card(procedure, today)
         text = self.m.render(lang, "procedure_card", p=procedure, f=facts, variants=levels)
-        if procedure.updated_at is not None:
+        if stored:
             _CARDS.put(key, text)
         return text
 
@@ -154,7 +157,7 @@ class CatalogViews:
         """
         levels = [", ".join(v.levels) for v in variants if v.levels]
         facts = read_card(procedure, vietnam_today())
-        text = self._card_text(lang, procedure, levels)
+        text = self.card_text(lang, procedure, levels)
         label = self.m.label
         shown = [s for s in SECTIONS if s != "result" or facts.result is not None]
         section_buttons = [

@@ -1,4 +1,4 @@
-"""The staff desk in the chat: files, the unanswered inbox (/chuatraloi, /gan), /nhatky."""
+"""The staff desk in the chat: files, /xuat, /hoantac, the inbox (/chuatraloi, /gan), /nhatky."""
 
 from __future__ import annotations
 
@@ -16,6 +16,12 @@ def register(app: BotApplication, routes: Routes) -> None:
     app.add_handler(CommandHandler("chuatraloi", handlers.inbox_command))
     app.add_handler(CommandHandler("gan", handlers.map_command))
     app.add_handler(CommandHandler("nhatky", handlers.audit_command))
+    app.add_handler(CommandHandler("bo_gan", handlers.unmap_command))
+    app.add_handler(CommandHandler("xuat", handlers.export_command))
+    app.add_handler(CommandHandler("hoantac", handlers.undo_command))
+    app.add_handler(CallbackQueryHandler(handlers.alias_button, pattern=callbacks.ALIAS_CONFIRM))
+    app.add_handler(CallbackQueryHandler(handlers.undo_button, pattern=callbacks.UNDO))
+    app.add_handler(CallbackQueryHandler(handlers.unmap_button, pattern=callbacks.UNMAP))
     app.add_handler(CallbackQueryHandler(handlers.upload_button, pattern=callbacks.UPLOAD))
     app.add_handler(CallbackQueryHandler(handlers.inbox_button, pattern=callbacks.INBOX))
     app.add_handler(CallbackQueryHandler(handlers.audit_button, pattern=callbacks.AUDIT))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -15,17 +16,21 @@ from telegram.error import TelegramError
 from tthc.bot.common import actor_of, arguments, message_text, remember, reply_text
 from tthc.bot.common import views as common_views
 from tthc.bot.context import BotContext
-from tthc.bot.replies import Reply
+from tthc.bot.replies import Document, Reply
 from tthc.bot.roles import requires, role_name
-from tthc.bot.sender import send, typing_if_slow
+from tthc.bot.sender import send, send_to, typing_if_slow
 from tthc.bot.staff import callbacks
 from tthc.bot.staff.views import StaffViews
 from tthc.bot.turns import outside_turn, stored
+from tthc.catalog.exporter import exported
+from tthc.catalog.inbox import TakesOver
 from tthc.catalog.service import UnknownProcedure
+from tthc.core.clock import vietnam_today
 from tthc.core.inputs import ascii_int, file_name
 from tthc.core.models import OutboxMessage
+from tthc.dossiers.template import dossier_template, example_row
 from tthc.staff.uploads import Decision, UploadRejected, accepts
-from tthc.users.conversation import FindingProcedure, read
+from tthc.users.conversation import ConfirmingAlias, FindingProcedure, read
 from tthc.users.roles import Role
 from tthc.users.service import UserView
 
@@ -82,11 +87,24 @@ async def on_upload(update: Update, context: BotContext, user: UserView) -> bool
 
 @requires(Role.STAFF)
 async def upload_button(update: Update, context: BotContext, user: UserView) -> None:
-    """✅ Áp dụng (`up:a`), apply and remove what the file lacks (`up:p`), ❌ Hủy (`up:c`)."""
+    """The buttons under a preview (see `callbacks`): apply, remove, clear, cancel.
+
+    Removing procedures takes two presses: the first only shows what would go.
+    """
     assert update.callback_query is not None and update.callback_query.data is not None
     action, upload_id = callbacks.parse_upload(update.callback_query.data)
     uploads = context.services.uploads
     lang = user.language
+    if action in ("p", "v"):  # a second look, nothing applied
+        upload = await context.call(uploads.pending, upload_id, user_id=user.id)
+        if upload is None:
+            reply = common_views(context).text(lang, "upload_gone")
+        elif action == "p" and upload.preview.get("removable"):
+            reply = views(context).prune_confirm(lang, upload)
+        else:
+            reply = views(context).upload_preview(lang, upload)
+        await send(update, context, replace(reply, edit=True))
+        return
     if action == "c":
         outcome = await context.call(uploads.cancel, upload_id, user_id=user.id)
     else:
@@ -97,7 +115,8 @@ async def upload_button(update: Update, context: BotContext, user: UserView) -> 
                 upload_id,
                 user_id=user.id,
                 actor=actor_of(update),
-                prune=action == "p",
+                prune=action == "d",
+                clear=action == "x",
             )
         except UploadRejected as rejected:
             await send(update, context, views(context).upload_rejected(lang, rejected))
@@ -198,12 +217,22 @@ async def _map(
     *,
     question_id: int | None = None,
     text: str | None = None,
+    confirmed: bool = False,
 ) -> None:
     inbox = context.services.inbox
     try:
         mapped = await context.call(
-            inbox.map, code, actor=actor_of(update), question_id=question_id, text=text
+            inbox.map,
+            code,
+            actor=actor_of(update),
+            question_id=question_id,
+            text=text,
+            confirmed=confirmed,
         )
+    except TakesOver as takes:
+        await remember(context, user, ConfirmingAlias(code, question_id, text))
+        await send(update, context, views(context).alias_takes_over(user.language, takes))
+        return
     except UnknownProcedure:
         await reply_text(update, context, user, "unknown_procedure", code=code)
         return
@@ -211,7 +240,7 @@ async def _map(
         usage = context.services.messages.label(user.language, "usage_map")
         await reply_text(update, context, user, "staff_usage", usage=usage)
         return
-    if isinstance(read(user), FindingProcedure):
+    if isinstance(read(user), FindingProcedure | ConfirmingAlias):
         await remember(context, user, None)
     staff = views(context)
     if mapped is None:
@@ -223,6 +252,158 @@ async def _map(
         return
     edit = update.callback_query is not None
     await send(update, context, staff.mapped(user.language, mapped, edit=edit))
+
+
+@requires(Role.STAFF)
+async def alias_button(update: Update, context: BotContext, user: UserView) -> None:
+    """`ga:y` maps the question as asked, whatever it opened; `ga:n` leaves it as it was."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    pending = read(user)
+    if not isinstance(pending, ConfirmingAlias):
+        await send(
+            update,
+            context,
+            replace(common_views(context).text(user.language, "inbox_gone"), edit=True),
+        )
+        return
+    if update.callback_query.data == callbacks.alias_confirm(False):
+        await remember(context, user, None)
+        await send(
+            update,
+            context,
+            replace(common_views(context).text(user.language, "alias_kept"), edit=True),
+        )
+        return
+    await _map(
+        update,
+        context,
+        user,
+        pending.code,
+        question_id=pending.question_id,
+        text=pending.text,
+        confirmed=True,
+    )
+
+
+@requires(Role.STAFF)
+async def unmap_command(update: Update, context: BotContext, user: UserView) -> None:
+    """`/bo_gan MÃ câu hỏi`: the question no longer leads to that procedure."""
+    parts = message_text(update).split(maxsplit=2)
+    if len(parts) < 3:
+        usage = context.services.messages.label(user.language, "usage_unmap")
+        await reply_text(update, context, user, "staff_usage", usage=usage)
+        return
+    code, question = parts[1], parts[2]
+    try:
+        removed = await context.call(
+            context.services.inbox.unmap, code, question, actor=actor_of(update)
+        )
+    except UnknownProcedure:
+        await reply_text(update, context, user, "unknown_procedure", code=code)
+        return
+    await reply_text(
+        update, context, user, "alias_removed", code=code, query=question, removed=removed
+    )
+
+
+@requires(Role.STAFF)
+async def unmap_button(update: Update, context: BotContext, user: UserView) -> None:
+    """`bg:<entry>`: the alias a journal entry's mapping added, removed."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    entry_id = int(update.callback_query.data.partition(":")[2])
+    entry = await context.call(context.services.audit.get, entry_id)
+    details = entry.details if entry is not None and entry.action == "map_question" else None
+    if not details:
+        await reply_text(update, context, user, "stale", menu=True)
+        return
+    code, question = str(details.get("code", "")), str(details.get("question", ""))
+    try:
+        removed = await context.call(
+            context.services.inbox.unmap, code, question, actor=actor_of(update)
+        )
+    except UnknownProcedure:
+        await reply_text(update, context, user, "unknown_procedure", code=code)
+        return
+    await reply_text(
+        update, context, user, "alias_removed", code=code, query=question, removed=removed
+    )
+
+
+# -- files out, and undo -----------------------------------------------------------------
+
+EXPORT_FORMATS = {"xlsx": "xlsx", "excel": "xlsx", "json": "json", "csv": "csv"}
+DOSSIER_TEMPLATE = ("hoso", "ho_so", "mau_ho_so")
+
+
+@requires(Role.STAFF)
+async def export_command(update: Update, context: BotContext, user: UserView) -> None:
+    """`/xuat [json|csv|hoso]`: the catalogue as a file to edit and send back.
+
+    `hoso` sends the dossier import template instead.
+    """
+    args = [a.lower() for a in arguments(context)]
+    wanted = args[0] if args else "xlsx"
+    messages, lang = context.services.messages, user.language
+    if wanted in DOSSIER_TEMPLATE:
+        guide = messages.render(lang, "dossier_template_guide").splitlines()
+        example = example_row(context.services.settings.dossier_code_example)
+        data = await context.call(dossier_template, example, guide)
+        await _send_file(update, context, user, data, "dossier_template", filename="ho-so-mau.xlsx")
+        return
+    fmt = EXPORT_FORMATS.get(wanted)
+    if fmt is None:
+        usage = messages.label(lang, "usage_export")
+        await reply_text(update, context, user, "staff_usage", usage=usage)
+        return
+    how_to = messages.render(lang, "export_guide").splitlines() if fmt == "xlsx" else None
+    async with typing_if_slow(update, context), outside_turn():
+        records = await context.call(context.services.catalog.export_records)
+        data = await context.call(exported, records, f"danh-muc.{fmt}", how_to)
+    filename = f"danh-muc-{vietnam_today():%Y%m%d}.{fmt}"
+    await _send_file(
+        update, context, user, data, "export_ready", filename=filename, count=len(records)
+    )
+
+
+async def _send_file(
+    update: Update,
+    context: BotContext,
+    user: UserView,
+    data: bytes,
+    template: str,
+    *,
+    filename: str,
+    **values: Any,
+) -> None:
+    """A short note, then the file."""
+    text = common_views(context).text(user.language, template, filename=filename, **values)
+    chat = update.effective_chat
+    assert chat is not None
+    await send_to(context.bot, chat.id, [text, Document(data, filename)])
+
+
+@requires(Role.STAFF)
+async def undo_command(update: Update, context: BotContext, user: UserView) -> None:
+    """`/hoantac`: which file would be undone, with a button to confirm."""
+    latest = await context.call(context.services.catalog.undoable)
+    if latest is None:
+        await reply_text(update, context, user, "undo_nothing")
+        return
+    await send(update, context, views(context).undo_confirm(user.language, latest))
+
+
+@requires(Role.STAFF)
+async def undo_button(update: Update, context: BotContext, user: UserView) -> None:
+    """`hu:<id>`: undo that file, if it is still the latest applied one."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    change_id = int(update.callback_query.data.partition(":")[2])
+    await stored()  # the undo takes the catalogue's write lock: hold nothing meanwhile
+    undone = await context.call(
+        context.services.catalog.undo, actor=actor_of(update), change_id=change_id
+    )
+    template = "undo_done" if undone is not None else "undo_gone"
+    reply = common_views(context).text(user.language, template, u=undone)
+    await send(update, context, replace(reply, edit=True))
 
 
 # -- the audit journal -------------------------------------------------------------------

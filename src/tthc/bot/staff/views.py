@@ -7,14 +7,20 @@ receives when staff answer their question.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
+
+from markupsafe import Markup
 
 from tthc.audit.service import AuditPage
 from tthc.bot.catalog import callbacks as catalog_callbacks
+from tthc.bot.catalog.views import CatalogViews
 from tthc.bot.replies import Button, Reply, caption, pager, rows
 from tthc.bot.staff import callbacks
-from tthc.catalog.inbox import InboxPage, Mapped, Question
+from tthc.catalog.inbox import InboxPage, Mapped, Question, TakesOver
+from tthc.catalog.models import Procedure
 from tthc.catalog.search import Hit
+from tthc.catalog.versions import STORED_FIELDS, Undoable
 from tthc.core.spreadsheet import Problem
 from tthc.messages import Messages
 from tthc.staff.uploads import Upload, UploadRejected
@@ -26,6 +32,10 @@ _PROBLEMS = (
     ("duplicate", re.compile(r"^duplicate code (?P<value>.+)$")),
     ("twice", re.compile(r"^(?P<value>.+) appears twice$")),
     ("not_code", re.compile(r"^'?(?P<value>.*?)'? is not a procedure code")),
+    (
+        "mangled",
+        re.compile(r"^'?(?P<value>.*?)'? lost its last zeros in Excel; probably (?P<likely>\S+)$"),
+    ),
     ("too_long", re.compile(r"longer than (?P<value>[\d,.]+) characters")),
     ("not_level", re.compile(r"^'?(?P<value>.*?)'? is not a level")),
     ("not_date", re.compile(r"^'?(?P<value>.*?)'? is not a date")),
@@ -59,25 +69,88 @@ class StaffViews:
             kind=upload.kind.value,
             filename=upload.filename,
             p=preview,
+            card=self._card(lang, preview.get("card")),
             expires=upload.expires_at,
             moved=moved,
         )
         if not _changes(upload):
             return Reply(text, rows([Button(label(lang, "cancel"), callbacks.cancel(upload.id))]))
-        prune = []
-        if preview.get("removable"):
-            count = preview["removable"]
-            prune = [
+        more = []
+        if count := preview.get("removable"):
+            more = [
                 Button(label(lang, "upload_prune", count=count), callbacks.apply_pruning(upload.id))
             ]
+        elif preview.get("emptied"):
+            more = [Button(label(lang, "upload_clear"), callbacks.apply_clearing(upload.id))]
         return Reply(
             text,
             rows(
                 [Button(label(lang, "upload_apply"), callbacks.apply(upload.id))],
-                prune,
+                more,
                 [Button(label(lang, "cancel"), callbacks.cancel(upload.id))],
             ),
         )
+
+    def prune_confirm(self, lang: str, upload: Upload) -> Reply:
+        """The second step before removing procedures: the count, a sample, a way back."""
+        count = upload.preview.get("removable", 0)
+        text = self.m.render(
+            lang,
+            "upload_prune_confirm",
+            count=count,
+            filename=upload.filename,
+            sample=upload.preview.get("removable_sample", []),
+        )
+        label = self.m.label
+        return Reply(
+            text,
+            rows(
+                [
+                    Button(
+                        label(lang, "upload_prune_confirm", count=count),
+                        callbacks.confirm_pruning(upload.id),
+                    )
+                ],
+                [Button(label(lang, "back"), callbacks.preview(upload.id))],
+            ),
+            edit=True,
+        )
+
+    def alias_takes_over(self, lang: str, takes: TakesOver) -> Reply:
+        """The question opens another card today: map it anyway, or leave it."""
+        text = self.m.render(
+            lang, "alias_takes_over", code=takes.code, current=takes.current, name=takes.name
+        )
+        label = self.m.label
+        return Reply(
+            text,
+            rows(
+                [
+                    Button(
+                        label(lang, "alias_confirm", code=takes.code), callbacks.alias_confirm(True)
+                    )
+                ],
+                [Button(label(lang, "cancel"), callbacks.alias_confirm(False))],
+            ),
+        )
+
+    def undo_confirm(self, lang: str, latest: Undoable) -> Reply:
+        """Which file /hoantac would revert, and the button that does it."""
+        text = self.m.render(lang, "undo_confirm", u=latest)
+        return Reply(
+            text, rows([Button(self.m.label(lang, "undo_button"), callbacks.undo(latest.id))])
+        )
+
+    def _card(self, lang: str, record: dict[str, Any] | None) -> Markup | str:
+        """A procedure's card as citizens will see it once the file applies."""
+        if not record:
+            return ""
+        values = {k: v for k, v in record.items() if k in STORED_FIELDS}
+        if values.get("effective_date"):
+            values["effective_date"] = date.fromisoformat(values["effective_date"])
+        procedure = Procedure(code=record["code"], **values)
+        # Rendered by the card's own (escaping) template: safe to place as it is.
+        return Markup(CatalogViews(self.m).card_text(lang, procedure, [], stored=False))
 
     def upload_rejected(self, lang: str, rejected: UploadRejected) -> Reply:
         """Why the file cannot be applied: its type, unreadable, or problems by row."""
@@ -112,8 +185,8 @@ class StaffViews:
         for key, pattern in _PROBLEMS:
             found = pattern.search(problem.message)
             if found:
-                value = found.groupdict().get("value")
-                return label(lang, f"problem_{key}", where=place, field=column, value=value)
+                values = {"value": None, **found.groupdict()}
+                return label(lang, f"problem_{key}", where=place, field=column, **values)
         return label(lang, "problem_other", where=place, field=column, value=problem.message)
 
     # -- the unanswered inbox -----------------------------------------------------------
@@ -165,7 +238,17 @@ class StaffViews:
         label = self.m.label
         text = self.m.render(lang, "audit_page", page=page)
         nav = pager(lambda key: label(lang, key), callbacks.AUDIT_PAGE, page.page, page.pages)
-        return Reply(text, rows(nav))
+        unmap = [
+            [
+                Button(
+                    caption(label(lang, "unmap_button", question=e.details.get("question", ""))),
+                    callbacks.unmap(e.id),
+                )
+            ]
+            for e in page.entries
+            if e.action == "map_question" and e.id is not None and e.details
+        ]
+        return Reply(text, rows(*unmap, nav))
 
     # -- the citizen's follow-up --------------------------------------------------------
 
@@ -182,4 +265,4 @@ def _changes(upload: Upload) -> bool:
     p = upload.preview
     if upload.kind.value == "catalog":
         return bool(p.get("added") or p.get("changed") or p.get("removable"))
-    return bool(p.get("added") or p.get("changed"))
+    return bool(p.get("added") or p.get("changed") or p.get("emptied"))
