@@ -59,14 +59,28 @@ def shown(value: Any) -> str:
 
 
 def field_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[str]]:
-    """Per shown field that differs: [old, new] as short lines."""
+    """Per shown field that differs: [old, new] as short lines, from where they differ.
+
+    A long fee text that changed in its middle shows the change, not the same opening.
+    """
     out = {}
     for key in SHOWN_FIELDS:
         if key in new and old.get(key) != new[key]:
             before, after = shown(old.get(key)), shown(new[key])
             if before != after:
-                out[key] = [before, after]
+                out[key] = _from_difference(before, after)
     return out
+
+
+def _from_difference(before: str, after: str, context: int = 20) -> list[str]:
+    same = next(
+        (i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b),
+        min(len(before), len(after)),
+    )
+    if same <= context + 10:
+        return [before, after]
+    start = same - context
+    return ["…" + before[start:], "…" + after[start:]]
 
 
 def record_change(
