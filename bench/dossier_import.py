@@ -32,14 +32,20 @@ RETURNS = ["Trực tiếp tại bộ phận một cửa", "Qua dịch vụ bưu 
 FMT = "%d/%m/%Y %H:%M"
 
 
-def write_export(path: Path, rows: int, seed: int = 7) -> None:
-    """A synthetic year: real-looking codes, dates and statuses, unique receipt codes."""
+CHANNELS = ["Trực tuyến"] * 40 + ["Trực tiếp"] * 55 + ["Bưu chính công ích"] * 5
+
+
+def write_export(path: Path, rows: int, seed: int = 7, *, channel: bool = False) -> None:
+    """A synthetic year: real-looking codes, dates and statuses, unique receipt codes.
+
+    `channel` adds the submission channel ("Hình thức nộp"), as some one-stop exports do.
+    """
     rnd = random.Random(seed)
     start = datetime(2024, 1, 1, 7, 30)
     per_day: dict[tuple[str, str], int] = {}
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(HEADER)
+        writer.writerow([*HEADER, "Hình thức nộp"] if channel else HEADER)
         for _ in range(rows):
             received = start + timedelta(minutes=rnd.randrange(365 * 24 * 60))
             unit = rnd.choice(UNITS)
@@ -55,6 +61,7 @@ def write_export(path: Path, rows: int, seed: int = 7) -> None:
                 "Nguyễn Văn An", f"09{rnd.randrange(10**8):08d}", received.strftime(FMT),
                 due.strftime(FMT), done.strftime(FMT) if done else "",
                 returned.strftime(FMT) if returned else "", status, rnd.choice(RETURNS),
+                *([rnd.choice(CHANNELS)] if channel else []),
             ])  # fmt: skip
 
 

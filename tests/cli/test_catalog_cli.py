@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from tthc.app.services import build_services
 from tthc.cli import main
 from tthc.core.settings import get_settings
 
@@ -133,7 +135,7 @@ def test_roles_and_reports_from_the_command_line(tthc: CliRunnerCall, tmp_path: 
         "--chart", str(chart), "--xlsx", str(xlsx),
     )  # fmt: skip
     data = json.loads(result.output)
-    assert data["total"]["received"] == 0 and data["total"]["on_time_percent"] is None
+    assert data["total"]["received"] == 0 and data["total"]["timely_percent"] is None
     assert chart.read_bytes().startswith(b"\x89PNG") and xlsx.stat().st_size > 0
     backwards = tthc("report", "dossiers", "--from", "2025-03-01", "--to", "2025-01-01")
     assert backwards.exit_code == 2 and "starts (01/03/2025) after it ends" in backwards.output
@@ -175,3 +177,21 @@ def test_undo_puts_back_what_the_latest_file_removed(tthc: CliRunnerCall, tmp_pa
     assert _search(tthc, "dang ky khai tu")[0]["code"] == "1.000656"
     nothing = tthc("catalog", "undo", "--yes")
     assert nothing.exit_code != 0 and "no applied catalogue file to undo" in nothing.output
+
+
+def test_complaint_figures_from_the_command_line(tthc: CliRunnerCall, tmp_path: Path) -> None:
+    with closing(build_services(get_settings())) as services:
+        for text in ("Quầy số 3 đóng cửa sớm", "Chờ quá lâu"):
+            services.complaints.file(
+                7, text, attachment=None, dossier_code=None, procedure_code="1.000656"
+            )
+        services.complaints.answer("PA-000001", "Đã nhắc nhở.", staff_id=8)
+    result = tthc(
+        "report", "complaints", "--period", "30", "--json", "--xlsx", str(tmp_path / "c.xlsx")
+    )
+    data = json.loads(result.output)
+    assert (data["received"], data["answered"], data["answered_on_time"]) == (2, 1, 1)
+    assert data["overdue_now"] == 0 and data["by_agency"][0]["received"] == 2
+    assert (tmp_path / "c.xlsx").stat().st_size > 0
+    bad = tthc("report", "complaints", "--period", "hôm kia")
+    assert bad.exit_code != 0 and "is not a period" in bad.output

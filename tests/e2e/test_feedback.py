@@ -169,14 +169,21 @@ async def test_reports_for_managers_only(fbot: BotHarness, tmp_path: Path) -> No
     manager = fbot.user(306)
     pack = await manager.send("/baocao 7")
     kinds = [m.kind for m in pack]
-    assert kinds == ["text", "text", "photo", "document", "document"]
+    assert kinds == ["text", "text", "text", "photo", "photo", "document", "document", "document"]
     assert pack[0].plain.splitlines()[1] == (
         "Đánh giá hồ sơ: 1 lượt — Rất hài lòng 1 (100,00%); Hài lòng 0 (0,00%); Không hài lòng 0 (0,00%)"
     )
-    assert "Cấp xã: tiếp nhận 1; đã giải quyết 1 (đúng hạn 1, trễ hạn 0)" in pack[1].plain
-    photo = fbot.api.files[f"photo/{pack[2].raw['file_id']}"]
-    assert photo.startswith(b"\x89PNG")
-    workbook = load_workbook(io.BytesIO(fbot.api.files[f"document/{pack[3].raw['file_id']}"]))
+    # Finished yesterday: resolved in the period, one day before its due date.
+    assert (
+        "Cấp xã: kỳ trước chuyển sang 0, tiếp nhận 1; đã giải quyết 1 (trước hạn 1, đúng hạn 0, "
+        "trễ hạn 0; trước và đúng hạn 100,00%); đang giải quyết 0 (quá hạn 0); nộp trực tuyến "
+        "không có dữ liệu" in pack[1].plain
+    )
+    assert pack[2].plain.startswith("📣 Phản ánh, kiến nghị")
+    assert all(
+        fbot.api.files[f"photo/{m.raw['file_id']}"].startswith(b"\x89PNG") for m in pack[3:5]
+    )
+    workbook = load_workbook(io.BytesIO(fbot.api.files[f"document/{pack[5].raw['file_id']}"]))
     assert workbook.sheetnames[:3] == ["Tổng hợp", "Tiêu chí", "Theo nhóm"]
     summary = next(workbook["Tổng hợp"].iter_rows(min_row=3, max_row=3, values_only=True))
     assert summary[:5] == (
@@ -194,7 +201,7 @@ async def test_weekly_digest_reaches_managers_and_admins(fbot: BotHarness) -> No
     assert "weekly-digest" in jobs and fbot.application.bot_data["outbox"].running
     before = len(fbot.api.sent)
     fbot.application.job_queue.run_once(weekly_digest, 0)
-    await wait_until(lambda: len(fbot.api.sent) - before >= 10)
+    await wait_until(lambda: len(fbot.api.sent) - before >= 16)
     got = {(m.chat_id, m.kind) for m in fbot.api.sent[before:]}
     assert got == {(c, k) for c in (307, ADMIN) for k in ("text", "photo", "document")}
     first = next(m for m in fbot.api.sent[before:] if m.chat_id == 307)
@@ -292,6 +299,6 @@ async def test_english_reads_statuses_scale_criteria_roles_reports_and_commands_
     await manager.send("/lang en")
     pack = await manager.send("/baocao 7")
     assert "Dossier ratings: 1 — Very satisfied 1 (100.00%)" in pack[0].plain
-    workbook = load_workbook(io.BytesIO(fbot.api.files[f"document/{pack[3].raw['file_id']}"]))
+    workbook = load_workbook(io.BytesIO(fbot.api.files[f"document/{pack[5].raw['file_id']}"]))
     assert workbook.sheetnames[:3] == ["Summary", "Criteria", "By group"]
-    assert pack[3].raw["file_name"].startswith("satisfaction_")
+    assert pack[5].raw["file_name"].startswith("satisfaction_")

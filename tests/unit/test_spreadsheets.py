@@ -53,7 +53,7 @@ def test_report_workbooks_write_user_strings_as_text() -> None:
         start=date(2026, 1, 1), end=date(2026, 1, 31), scale=["Rất hài lòng", "Hài lòng", "Không"],
         criteria=[], overall=Shares([0, 0, 1]), general=Shares([0, 0, 0]), per_criterion={},
         breakdown=[group], by="agency", trend=[], lowest_procedures=[group],
-        lowest_agencies=[group], stored=1,
+        lowest_agencies=[group], stored=1, comments=[(2, HOSTILE[1], "", h) for h in HOSTILE],
     )  # fmt: skip
     buffer = io.BytesIO()
     satisfaction_xlsx(report, buffer, Labels.of(Messages(), "vi"))
@@ -65,6 +65,27 @@ def test_report_workbooks_write_user_strings_as_text() -> None:
     table = DossierReport(date(2026, 1, 1), date(2026, 1, 31), "agency", [row], row)
     dossiers_xlsx(table, buffer, Labels.of(Messages(), "vi"))
     assert _formulas(buffer.getvalue()) == [] and HOSTILE[0] in _texts(buffer.getvalue())
+
+
+def test_report_workbooks_print_on_one_page_width_with_their_headers() -> None:
+    """A manager forwards or prints the workbook as it is: nothing cut, numbers formatted."""
+    row = DossierRow("Ủy ban nhân dân cấp xã", received=12_345, resolved=10, early=4, on_time=5)
+    table = DossierReport(date(2026, 7, 1), date(2026, 9, 30), "level", [row], row)
+    buffer = io.BytesIO()
+    dossiers_xlsx(table, buffer, Labels.of(Messages(), "vi"))
+    sheet = load_workbook(buffer).active
+    assert sheet.freeze_panes == "B3" and sheet.print_title_rows == "$2:$2"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet["A2"].font.b and sheet["A1"].font.b
+    # Every header fits its column; counts are grouped, shares are percentages.
+    for cell in sheet[2]:
+        assert sheet.column_dimensions[cell.column_letter].width >= len(str(cell.value))
+    received = next(c for c in sheet[3] if c.value == 12_345)
+    assert received.number_format == "#,##0"
+    shares = [c for c in sheet[3] if isinstance(c.value, float)]
+    assert shares and all(c.number_format == "0.00%" for c in shares)
+    assert shares[0].value == 0.9  # 9 of 10 resolved early or on time
 
 
 def test_catalogue_export_writes_an_imported_formula_as_text(tmp_path: Path) -> None:

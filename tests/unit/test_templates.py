@@ -41,6 +41,7 @@ from tthc.dossiers.models import Dossier
 from tthc.dossiers.service import DossierService, LookupResult, Outcome
 from tthc.dossiers.status import Status
 from tthc.messages import Messages
+from tthc.reports.complaints import ComplaintReport, ComplaintRow
 from tthc.reports.figures import DossierReport, DossierRow, Group, SatisfactionReport, Shares
 from tthc.staff.uploads import Decision, Kind, Upload, UploadRejected
 from tthc.users.conversation import ComplaintDraft, RatingDraft
@@ -96,10 +97,32 @@ def satisfaction() -> SatisfactionReport:
     )  # fmt: skip
 
 
-def dossier_table() -> DossierReport:
-    row = DossierRow("Cấp xã <&>", received=10, done=8, on_time=7, late=1, in_progress=2)
-    total = DossierRow("Tổng cộng", received=10, done=8, on_time=7, late=1, in_progress=2)
-    return DossierReport(date(2025, 1, 1), date(2025, 3, 31), "level", [row], total)
+def dossier_table(by: str = "level") -> DossierReport:
+    counts = {
+        "carried_over": 3,
+        "received": 10,
+        "resolved": 8,
+        "early": 2,
+        "on_time": 5,
+        "late": 1,
+        "pending": 5,
+        "pending_overdue": 1,
+        "online": 4,
+        "channel_known": 9,
+    }
+    row = DossierRow("Cấp xã <&>", unit="000.25.31.H56" if by == "unit" else "", **counts)
+    total = DossierRow("Tổng cộng", **counts)
+    return DossierReport(date(2025, 1, 1), date(2025, 3, 31), by, [row], total)
+
+
+def complaint_table() -> ComplaintReport:
+    row = ComplaintRow(
+        "Sở Tư pháp <&>", received=2, answered=1, answered_on_time=1, overdue_now=1, hours=[30.5]
+    )
+    total = ComplaintRow(
+        "Tổng cộng", received=2, answered=1, answered_on_time=1, overdue_now=1, hours=[30.5]
+    )
+    return ComplaintReport(date(2025, 1, 1), date(2025, 3, 31), 10, total, [row])
 
 
 # What the plain replies pass, by keyword (the values their call sites compute).
@@ -107,10 +130,10 @@ JOURNEYS = ("birth", "death", "move", "business", "foreign_marriage")
 SAMPLES: dict[str, Any] = {
     "kind": "greeting", "length": 5000, "limit": 500, "example": "000.00.20.H56-240527-0001",
     "count": 2, "command": "/x<>", "role": "cán bộ", "code": "9.999<>", "ticket": "PA-000001",
-    "answer": "Trả lời <&>", "days": 10, "due": date(2026, 1, 16), "about": "1.000656",
+    "answer": "Trả lời <&>", "days": 10, "created": NOW, "due": date(2026, 1, 16), "about": "1.000656",
     "items": [
         {"ticket": "PA-000001", "created": NOW, "about": "1.000656", "attachment": True,
-         "text": "Phản ánh <&>"}
+         "text": "Phản ánh <&>", "due": date(2026, 1, 16), "overdue": True}
     ],
     "level": "Hài lòng", "replaced": True, "status": "Đang xử lý", "user_id": 42,
     "grant": True, "done": True, "members": [(42, "cán bộ")], "delivered": False,
@@ -230,6 +253,8 @@ def view_replies(messages: Messages, lang: str) -> list[str]:
     texts = [r.text for r in replies]
     texts.append(messages.render(lang, "report_satisfaction", r=satisfaction()))
     texts.append(messages.render(lang, "report_dossiers", r=dossier_table()))
+    texts.append(messages.render(lang, "report_dossiers", r=dossier_table("unit")))
+    texts.append(messages.render(lang, "report_complaints", r=complaint_table()))
     texts.append(messages.render(lang, "too_fast"))  # app.application.tell_too_fast
     for guide in ("export_guide", "dossier_template_guide"):  # bot.staff: sheets in files
         texts.append(messages.render(lang, guide))

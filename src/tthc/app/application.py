@@ -44,6 +44,7 @@ from tthc.bot import (
     staff,
     users,
 )
+from tthc.bot.complaints.handlers import overdue_reminders
 from tthc.bot.context import BotApplication, BotContext
 from tthc.bot.dispatch import Dispatcher
 from tthc.bot.fairness import Budget
@@ -70,6 +71,8 @@ MENU_COMMANDS = (
 )  # fmt: skip
 
 Callback = Callable[..., Coroutine[Any, Any, Any]]
+
+OVERDUE_CHECK_SECONDS = 1800  # how often staff may learn a complaint became overdue
 
 
 def build_application(
@@ -225,7 +228,10 @@ def first_delivery(context: BotContext, update: Update) -> bool:
 
 
 def _schedule_jobs(application: BotApplication, services: Services) -> None:
-    """The nightly retention purge and the weekly digest (calendar times: the wall clock)."""
+    """The nightly purge, the weekly digest and the check for overdue complaints.
+
+    Calendar times follow the wall clock; the overdue check is an interval (monotonic).
+    """
     queue = application.job_queue
     if queue is None:
         return
@@ -239,6 +245,9 @@ def _schedule_jobs(application: BotApplication, services: Services) -> None:
         time=dt.time(hour, minute, tzinfo=VIETNAM),
         days=((settings.digest_weekday + 1) % 7,),  # PTB counts from Sunday = 0
         name="weekly-digest",
+    )
+    queue.run_repeating(
+        _atomic(overdue_reminders), interval=OVERDUE_CHECK_SECONDS, first=60, name="overdue"
     )
 
 

@@ -160,6 +160,11 @@ class CatalogService:
                 out[code] = {"fields": field_changes(old, record), "card": after}
         return out
 
+    def name_of(self, code: str) -> str | None:
+        """A procedure's name, if the catalogue has it (reports name what they rank)."""
+        index = self.index()
+        return index.hit(code).name if index.has(code) else None
+
     def names(self, codes: Iterable[str]) -> dict[str, str]:
         """The names of procedures in the catalogue, by code."""
         index = self.index()

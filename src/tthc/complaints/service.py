@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from tthc.complaints import repository
 from tthc.complaints.models import Complaint
-from tthc.core.clock import utcnow
+from tthc.core.clock import VIETNAM, utcnow
 from tthc.core.database import Database
 from tthc.core.outbox import Outbox
 
 TICKET = re.compile(r"^PA-?(\d{1,9})$", re.IGNORECASE)
 ANSWER_NOTICE = "complaint_answer"  # the outbox kind that carries staff's answer
+OVERDUE_NOTICE = "complaint_overdue"  # the outbox kind that reminds staff of a late ticket
 
 
 def answer_due(filed: date, working_days: int) -> date:
@@ -28,6 +29,16 @@ def answer_due(filed: date, working_days: int) -> date:
         if day.weekday() < 5:
             left -= 1
     return day
+
+
+def due_day(created_at: datetime, working_days: int) -> date:
+    """The day a ticket's answer is due (filed at `created_at`, Vietnam's calendar)."""
+    return answer_due(created_at.astimezone(VIETNAM).date(), working_days)
+
+
+def is_overdue(created_at: datetime, working_days: int, today: date) -> bool:
+    """Whether a ticket filed at `created_at` and still unanswered is past its promised day."""
+    return today > due_day(created_at, working_days)
 
 
 def ticket(complaint_id: int) -> str:
@@ -125,6 +136,30 @@ class ComplaintService:
             complaint.closed_at = utcnow()
             repository.save_complaint(session=session, complaint=complaint)
             return True
+
+    def remind_overdue(self, staff: list[int], *, working_days: int, today: date) -> int:
+        """Queue one reminder per overdue ticket for each staff member; how many were new.
+
+        The outbox keeps one message per member and ticket, whichever instance runs this
+        and however often.
+        """
+        queued = 0
+        for complaint in self.open_complaints(limit=500):
+            if complaint.id is None or not is_overdue(complaint.created_at, working_days, today):
+                continue
+            payload = {
+                "ticket": ticket(complaint.id),
+                "created": complaint.created_at.isoformat(),
+                "due": due_day(complaint.created_at, working_days).isoformat(),
+            }
+            for user_id in staff:
+                queued += self.outbox.enqueue(
+                    user_id=user_id,
+                    kind=OVERDUE_NOTICE,
+                    payload=payload,
+                    dedupe=f"overdue:{complaint.id}",
+                )
+        return queued
 
     def counts(self) -> dict[str, int]:
         """Complaints per state."""

@@ -110,6 +110,8 @@ class Settings(BaseSettings):
     ]
     # Working days within which staff answer a complaint (told to the citizen on filing).
     complaint_answer_days: int = Field(default=10, ge=1, le=90)
+    # A lowest-rated list ranks only procedures and agencies with this many ratings.
+    report_min_ratings: int = Field(default=5, ge=1, le=1000)
     # Days each kind of personal data is kept (privacy/retention.py lists the kinds and
     # their defaults), as JSON: {"unanswered": 90}. A daily job purges what is older.
     retention_days: dict[str, int] = Field(default_factory=dict)

@@ -33,6 +33,9 @@ class Dossier(SQLModel, table=True):
     finished_at: datetime | None = None
     returned_at: datetime | None = None
     return_method: str | None = None
+    # How it was submitted: "online", "direct" or "post" (dossiers.records.channel_of);
+    # None when the export does not say.
+    channel: str | None = Field(default=None, max_length=16)
     status: int  # dossiers.status.Status
     updated_at: datetime = Field(default_factory=utcnow)
 

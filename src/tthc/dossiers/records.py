@@ -35,7 +35,7 @@ from tthc.dossiers.status import Status, parse_status
 FIELDS = (
     "code", "procedure_code", "procedure_name", "field", "agency", "level", "applicant",
     "phone", "id_number", "received_at", "due_at", "finished_at", "returned_at", "status",
-    "return_method",
+    "return_method", "channel",
 )  # fmt: skip
 DEFAULT_COLUMNS: dict[str, str] = {
     "ma ho so": "code", "so bien nhan": "code", "ma so ho so": "code", "so ho so": "code",
@@ -67,6 +67,9 @@ DEFAULT_COLUMNS.update({
     "ngay nop": "received_at", "ngay hen": "due_at", "han giai quyet": "due_at",
     "ngay tra": "returned_at",
     "trang thai ho so": "status", "tinh trang ho so": "status",
+    "hinh thuc nop": "channel", "hinh thuc nop ho so": "channel", "kenh nop": "channel",
+    "kenh nop ho so": "channel", "kenh tiep nhan": "channel", "hinh thuc tiep nhan": "channel",
+    "phuong thuc nop": "channel", "nguon ho so": "channel", "nop truc tuyen": "channel",
     "tinh trang xu li": "status", "trang thai xu li": "status",
 })  # fmt: skip
 DATE_FIELDS = ("received_at", "due_at", "finished_at", "returned_at")
@@ -77,6 +80,7 @@ TEXT_FIELDS = (
 STORED_FIELDS = (
     "status", "procedure_code", "procedure_name", "field", "agency", "level", "applicant",
     "secret_hash", "received_at", "due_at", "finished_at", "returned_at", "return_method",
+    "channel",
 )  # fmt: skip
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
@@ -92,7 +96,7 @@ MAX_FILE_BYTES = 1 << 30  # a province's year is about 150 MB as CSV
 MAX_LENGTHS = {
     "code": 64, "procedure_code": 32, "procedure_name": 2000, "field": 500, "agency": 2000,
     "level": 40, "applicant": 200, "phone": 40, "id_number": 40, "return_method": 500,
-    "status": 100,
+    "status": 100, "channel": 100,
 }  # fmt: skip
 
 
@@ -118,6 +122,28 @@ class DossierRecord:
     finished_at: datetime | None = None
     returned_at: datetime | None = None
     return_method: str | None = None
+    channel: str | None = None
+
+
+# How one-stop exports write the submission channel, folded.
+_CHANNELS = (
+    ("online", ("truc tuyen", "online", "dich vu cong", "dvc", "qua mang", "internet")),
+    ("post", ("buu chinh", "buu dien", "qua duong buu")),
+    ("direct", ("truc tiep", "tai quay", "mot cua", "tai bo phan")),
+)
+
+
+def channel_of(value: str | None) -> str | None:
+    """ "online", "post" or "direct" for a channel cell ("Trực tuyến", "Nộp trực tiếp"…)."""
+    if not value:
+        return None
+    folded = fold(value)
+    if folded in ("1", "2", "3"):  # the one-stop systems' codes: 1 direct, 2 online, 3 post
+        return {"1": "direct", "2": "online", "3": "post"}[folded]
+    for channel, words in _CHANNELS:
+        if any(word in folded for word in words):
+            return channel
+    return None
 
 
 def secret_hash(key: bytes, code: str, secret: str) -> str:
@@ -357,6 +383,7 @@ class RowReader:
             ):
                 value = _text(value)  # the slow path: control characters, odd spacing, NFD
             fields[name] = value
+        fields["channel"] = channel_of(_text(cells.get("channel")))
         secret = last_digits(_text(cells.get("phone"))) or last_digits(
             _text(cells.get("id_number"))
         )

@@ -8,22 +8,24 @@ ratings or dossiers has no percentages (None), so it reads "no data", not 0%.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import col, select
 
 from tthc.core.clock import VIETNAM
 from tthc.core.database import Database
 from tthc.core.redaction import redact
 from tthc.dossiers.models import Dossier
-from tthc.dossiers.status import Status, Timeliness, deadline
+from tthc.dossiers.status import Status
 from tthc.ratings.models import Rating
 
 RATING_GROUPS = ("level", "agency", "procedure", "field")
-DOSSIER_GROUPS = ("level", "agency")
+UNKNOWN = "(không rõ)"  # a group the data does not name (translated as a term)
 LOWEST = 5
 
 
@@ -80,13 +82,16 @@ class SatisfactionReport:
     lowest_procedures: list[Group]
     lowest_agencies: list[Group]
     stored: int  # every rating row in the period, replaced ones included
+    # Every comment of a counted rating: (scale level, procedure, agency, text), redacted.
+    comments: list[tuple[int, str, str, str]] = field(default_factory=list)
+    min_ratings: int = 5  # a lowest-rated list only ranks groups with this many ratings
 
     @property
     def empty(self) -> bool:
         return self.overall.total == 0 and self.general.total == 0
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, day after end 00:00) in Vietnam time: dates are inclusive."""
     return (
         datetime.combine(start, time(), VIETNAM),
@@ -103,9 +108,15 @@ def satisfaction(
     criteria: list[str],
     by: str | None = None,
     trend: str = "week",
+    names: Callable[[str], str | None] | None = None,
+    min_ratings: int = 5,
 ) -> SatisfactionReport:
-    """Shares per level, per criterion, per group and per week/month, lowest-rated first."""
-    lo, hi = _bounds(start, end)
+    """Shares per level, per criterion, per group and per week/month, lowest-rated first.
+
+    Procedures are named by `names` (code → name) where it knows them; the lowest-rated
+    lists leave out groups with fewer than `min_ratings` ratings (one rating is no rate).
+    """
+    lo, hi = day_bounds(start, end)
     with db.session() as session:
         rows = list(
             session.exec(
@@ -139,11 +150,27 @@ def satisfaction(
         trend=sorted(
             _groups(counted, n, lambda r: _period(r.created_at, trend)), key=lambda g: g.name
         ),
-        lowest_procedures=_lowest(counted, n, lambda r: r.procedure_code),
-        lowest_agencies=_lowest(counted, n, lambda r: r.agency),
+        lowest_procedures=_lowest(
+            counted, n, lambda r: _procedure(r.procedure_code, names), min_ratings
+        ),
+        lowest_agencies=_lowest(counted, n, lambda r: r.agency, min_ratings),
         stored=len(rows),
+        comments=[
+            (r.scale, _procedure(r.procedure_code, names) or "", r.agency or "", redact(r.comment))
+            for r in counted + general
+            if r.comment
+        ],
+        min_ratings=min_ratings,
     )
     return report
+
+
+def _procedure(code: str | None, names: Callable[[str], str | None] | None) -> str | None:
+    """ "1.001193 · Thủ tục đăng ký khai sinh", or the code alone when the name is unknown."""
+    if not code:
+        return None
+    name = names(code) if names is not None else None
+    return f"{code} · {name}" if name else code
 
 
 def _shares(ratings: Iterable[Rating], n: int) -> Shares:
@@ -175,7 +202,7 @@ def _groups(ratings: list[Rating], n: int, key: object) -> list[Group]:
     buckets: dict[str, list[Rating]] = defaultdict(list)
     for r in ratings:
         name = key(r)  # type: ignore[operator]
-        buckets[name or "(không rõ)"].append(r)
+        buckets[name or UNKNOWN].append(r)
     groups = []
     for name, items in buckets.items():
         comments = [redact(r.comment) for r in items if r.comment and r.scale == n - 1]
@@ -183,8 +210,12 @@ def _groups(ratings: list[Rating], n: int, key: object) -> list[Group]:
     return sorted(groups, key=lambda g: (-g.shares.total, g.name))
 
 
-def _lowest(ratings: list[Rating], n: int, key: object) -> list[Group]:
-    groups = [g for g in _groups(ratings, n, key) if g.shares.counts[-1] > 0]
+def _lowest(ratings: list[Rating], n: int, key: object, min_ratings: int) -> list[Group]:
+    groups = [
+        g
+        for g in _groups(ratings, n, key)
+        if g.shares.counts[-1] > 0 and g.shares.total >= min_ratings and g.name != UNKNOWN
+    ]
     return sorted(groups, key=lambda g: (g.shares.satisfied or Decimal(0), -g.shares.total))[
         :LOWEST
     ]
@@ -195,25 +226,51 @@ def _lowest(ratings: list[Rating], n: int, key: object) -> list[Group]:
 
 @dataclass
 class DossierRow:
-    """Received / done (on time, late) / in progress (overdue) for one group."""
+    """One group's dossiers the way the national portal counts them for a period.
+
+    Resolved in the period (finished or returned within it): early (a day or more before
+    the due time), on time, late. In progress at the period's end: on time or overdue.
+    Carried over: received before the period and still open when it began. Received in
+    the period, and of those the ones submitted online (when the export says).
+    """
 
     name: str
+    unit: str = ""  # the receiving unit's code (the receipt code's prefix), by unit only
+    carried_over: int = 0
     received: int = 0
-    done: int = 0
+    resolved: int = 0
+    early: int = 0
     on_time: int = 0
     late: int = 0
-    in_progress: int = 0
-    overdue: int = 0
-    closed_unfinished: int = 0  # refused or withdrawn
+    pending: int = 0
+    pending_overdue: int = 0
+    online: int = 0
+    channel_known: int = 0
 
     @property
-    def on_time_percent(self) -> Decimal | None:
-        return percent(self.on_time, self.done)
+    def timely_percent(self) -> Decimal | None:
+        """Resolved early or on time, of everything resolved."""
+        return percent(self.early + self.on_time, self.resolved)
+
+    @property
+    def online_percent(self) -> Decimal | None:
+        """Submitted online, of the received dossiers whose channel is known."""
+        return percent(self.online, self.channel_known)
+
+    def add(self, other: DossierRow) -> None:
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+COUNTS = (
+    "carried_over", "received", "resolved", "early", "on_time", "late", "pending",
+    "pending_overdue", "online", "channel_known",
+)  # fmt: skip
 
 
 @dataclass
 class DossierReport:
-    """Dossiers received in a period, per level or agency, and in total."""
+    """The period's table per level, receiving unit or agency, and its total."""
 
     start: date
     end: date
@@ -223,52 +280,94 @@ class DossierReport:
 
     @property
     def empty(self) -> bool:
-        return self.total.received == 0
+        t = self.total
+        return not (t.received or t.resolved or t.pending or t.carried_over)
 
 
 LEVEL_ORDER = {"Cấp tỉnh": 0, "Cấp huyện": 1, "Cấp xã": 2}
+DOSSIER_GROUPS = ("level", "unit", "agency")
+_CLOSED = (int(Status.REJECTED), int(Status.WITHDRAWN))
+_FINISHED = (int(Status.DONE), int(Status.RETURNED))
 
 
-def dossiers(
-    db: Database, start: date, end: date, *, by: str = "level", now: datetime | None = None
-) -> DossierReport:
-    """The per-level (or per-agency) table provincial reports publish."""
-    lo, hi = _bounds(start, end)
-    today = (now or datetime.now(VIETNAM)).astimezone(VIETNAM).date()
-    group_column = col(Dossier.level) if by == "level" else col(Dossier.agency)
-    query = select(group_column, Dossier.status, Dossier.due_at, Dossier.finished_at).where(
-        col(Dossier.received_at) >= lo, col(Dossier.received_at) < hi
-    )
-    rows: dict[str, DossierRow] = {}
-    total = DossierRow("Tổng cộng")
+def dossiers(db: Database, start: date, end: date, *, by: str = "level") -> DossierReport:
+    """The portal-style table, counted by the database in one grouped query.
+
+    A dossier finished without a date cannot be placed in a period: it counts as
+    received, never as resolved or in progress. Refused and withdrawn ones are not work
+    in progress.
+    """
+    lo, hi = day_bounds(start, end)
     with db.session() as session:
-        for name, status, due_at, finished_at in session.exec(query).yield_per(20_000):
-            row = rows.setdefault(name or "(không rõ)", DossierRow(name or "(không rõ)"))
-            for target in (row, total):
-                _count(target, Status(status), due_at, finished_at, today)
-    ordered = sorted(rows.values(), key=lambda r: (LEVEL_ORDER.get(r.name, 9), -r.received, r.name))
+        dialect = session.get_bind().dialect.name
+        key = _group_key_column(by, dialect)
+        resolved_at = func.coalesce(Dossier.finished_at, Dossier.returned_at)
+        status = col(Dossier.status)
+        received_at, due_at = col(Dossier.received_at), col(Dossier.due_at)
+
+        def unresolved(at: datetime) -> Any:  # still open at `at`
+            return or_(resolved_at >= at, and_(resolved_at.is_(None), status.not_in(_FINISHED)))
+
+        resolved = and_(resolved_at >= lo, resolved_at < hi)
+        received = and_(received_at >= lo, received_at < hi)
+        pending = and_(received_at < hi, status.not_in(_CLOSED), unresolved(hi))
+        conditions = {
+            "carried_over": and_(received_at < lo, status.not_in(_CLOSED), unresolved(lo)),
+            "received": received,
+            "resolved": resolved,
+            "early": and_(
+                resolved, due_at.is_not(None), resolved_at <= _day_before(due_at, dialect)
+            ),
+            "late": and_(resolved, due_at.is_not(None), resolved_at > due_at),
+            "pending": pending,
+            "pending_overdue": and_(pending, due_at < hi),
+            "online": and_(received, col(Dossier.channel) == "online"),
+            "channel_known": and_(received, col(Dossier.channel).is_not(None)),
+        }
+        sums = [func.sum(case((c, 1), else_=0)).label(n) for n, c in conditions.items()]
+        query = (
+            select(key.label("key"), func.max(Dossier.agency).label("agency"), *sums)
+            .where(received_at < hi, or_(resolved_at.is_(None), resolved_at >= lo))
+            .group_by(key)
+        )
+        rows: list[DossierRow] = []
+        for found in session.execute(query):
+            values = found._mapping
+            counts = {n: int(values[n] or 0) for n in conditions}
+            counts["on_time"] = counts["resolved"] - counts["early"] - counts["late"]
+            name = values["key"] or UNKNOWN
+            row = (
+                DossierRow(values["agency"] or UNKNOWN, unit=name)
+                if by == "unit"
+                else DossierRow(name)
+            )
+            for field_name, count in counts.items():
+                setattr(row, field_name, count)
+            rows.append(row)
+    rows = [r for r in rows if any(getattr(r, n) for n in COUNTS)]
+    total = DossierRow("Tổng cộng")
+    for row in rows:
+        total.add(row)
+    ordered = sorted(
+        rows, key=lambda r: (LEVEL_ORDER.get(r.name, 9), -(r.received + r.resolved), r.unit, r.name)
+    )
     return DossierReport(start, end, by, ordered, total)
 
 
-def _count(
-    row: DossierRow,
-    status: Status,
-    due_at: datetime | None,
-    finished_at: datetime | None,
-    today: date,
-) -> None:
-    row.received += 1
-    now = datetime.combine(today, time(12), VIETNAM)
-    timeliness = deadline(due_at, finished_at, now, status).timeliness
-    if finished_at is not None or status.finished:
-        row.done += 1  # done without a due date or a finish date cannot be late
-        if timeliness is Timeliness.LATE:
-            row.late += 1
-        else:
-            row.on_time += 1
-    elif status.closed:
-        row.closed_unfinished += 1
-    else:
-        row.in_progress += 1
-        if timeliness is Timeliness.OVERDUE:
-            row.overdue += 1
+def _group_key_column(by: str, dialect: str) -> Any:
+    """Level, agency, or the receiving unit: the receipt code before its first dash."""
+    if by == "level":
+        return col(Dossier.level)
+    if by == "agency":
+        return col(Dossier.agency)
+    if dialect == "postgresql":
+        return func.split_part(Dossier.code, "-", 1)
+    return func.substr(Dossier.code, 1, func.instr(Dossier.code, "-") - 1)
+
+
+def _day_before(column: Any, dialect: str) -> Any:
+    """The instant a day earlier, in the database's own arithmetic."""
+    if dialect == "postgresql":
+        return column - timedelta(days=1)
+    # SQLite stores "YYYY-MM-DD HH:MM:SS.ffffff" text; datetime() drops the fraction.
+    return func.strftime("%Y-%m-%d %H:%M:%f000", column, "-1 day")

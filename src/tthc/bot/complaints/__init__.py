@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from tthc.bot.complaints import callbacks, handlers
 from tthc.bot.context import BotApplication
 from tthc.bot.routes import Routes
-from tthc.complaints.service import ANSWER_NOTICE
+from tthc.complaints.service import ANSWER_NOTICE, OVERDUE_NOTICE
 from tthc.users.conversation import DossierIntent, Step
 
 
@@ -23,3 +23,4 @@ def register(app: BotApplication, routes: Routes) -> None:
     routes.on_menu("complaint", handlers.menu_complaint)
     routes.on_found_dossier(DossierIntent.COMPLAINT, handlers.about_dossier)
     routes.on_notice(ANSWER_NOTICE, handlers.answer_notice)
+    routes.on_notice(OVERDUE_NOTICE, handlers.overdue_notice)

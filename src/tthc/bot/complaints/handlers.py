@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
+from datetime import date, datetime
 
 from telegram import Update
 
@@ -25,7 +26,7 @@ from tthc.bot.dossiers import handlers as dossiers
 from tthc.bot.replies import Reply
 from tthc.bot.roles import requires
 from tthc.bot.sender import send
-from tthc.complaints.service import ticket
+from tthc.complaints.service import due_day, is_overdue, ticket
 from tthc.complaints.usecases import file_complaint
 from tthc.core.clock import vietnam_today
 from tthc.core.models import OutboxMessage
@@ -182,19 +183,49 @@ async def complaint_button(update: Update, context: BotContext) -> None:
 
 @requires(Role.STAFF)
 async def inbox_command(update: Update, context: BotContext, user: UserView) -> None:
-    """`/hopthu`: open complaints (staff)."""
-    complaints = await context.call(context.services.complaints.open_complaints)
+    """`/hopthu`: open complaints (staff), overdue ones first."""
+    complaints = await context.call(context.services.complaints.open_complaints, 100)
+    days, today = context.services.settings.complaint_answer_days, vietnam_today()
     items = [
         {
             "ticket": ticket(c.id or 0),
             "created": c.created_at,
+            "due": due_day(c.created_at, days),
+            "overdue": is_overdue(c.created_at, days, today),
             "about": c.dossier_code or c.procedure_code,
             "attachment": bool(c.attachment_file_id),
             "text": c.text,
         }
         for c in complaints
     ]
-    await reply_text(update, context, user, "complaint_list", items=items)
+    items.sort(key=lambda item: not item["overdue"])  # stable: oldest first within each
+    await reply_text(update, context, user, "complaint_list", items=items[:20], count=len(items))
+
+
+async def overdue_reminders(context: BotContext) -> None:
+    """The JobQueue's check: staff are reminded once of each ticket that becomes overdue."""
+    services = context.services
+    staff = {user_id for user_id, _ in await context.call(services.roles.members, Role.STAFF)}
+    queued = await context.call(
+        services.complaints.remind_overdue,
+        sorted(staff | set(services.settings.admin_ids)),
+        working_days=services.settings.complaint_answer_days,
+        today=vietnam_today(),
+    )
+    if queued:
+        log.info("overdue complaint reminders queued", extra={"count": queued})
+
+
+async def overdue_notice(context: BotContext, message: OutboxMessage, lang: str) -> Reply:
+    """What a reminder says when the outbox delivers it."""
+    payload = message.payload
+    return common_views(context).text(
+        lang,
+        "complaint_overdue",
+        ticket=payload["ticket"],
+        created=datetime.fromisoformat(payload["created"]),
+        due=date.fromisoformat(payload["due"]),
+    )
 
 
 @requires(Role.STAFF)

@@ -7,18 +7,17 @@ from datetime import date, datetime, timedelta
 
 from telegram import Update
 
-from tthc.bot.common import arguments
+from tthc.bot.common import arguments, reply_text
 from tthc.bot.context import BotContext
 from tthc.bot.replies import Document, Outgoing, Photo, Reply
 from tthc.bot.roles import requires
 from tthc.bot.sender import send_to
 from tthc.core.claims import claim_once
-from tthc.core.clock import VIETNAM
-from tthc.core.inputs import ascii_int
+from tthc.core.clock import VIETNAM, utcnow, vietnam_today
 from tthc.core.models import OutboxMessage
 from tthc.reports import render
-from tthc.reports.figures import dossiers as dossier_report
-from tthc.reports.figures import satisfaction
+from tthc.reports.pack import period_figures
+from tthc.reports.periods import parse_period_text
 from tthc.users.roles import Role
 from tthc.users.service import UserView
 
@@ -27,50 +26,58 @@ DIGEST_NOTICE = "digest"  # the outbox kind of a manager's weekly digest
 
 @requires(Role.MANAGER)
 async def report_command(update: Update, context: BotContext, user: UserView) -> None:
-    """`/baocao [days]`: satisfaction and dossier figures as text, a chart and a workbook."""
-    args = arguments(context)
-    days = (ascii_int(args[0], low=1, high=366) if args else None) or 30
+    """`/baocao [period]`: satisfaction, dossier and complaint figures, charts, workbooks.
+
+    The period: a number of days, "tháng 11[/2026]", "quý 3[/2026]", "năm 2026" or two
+    dates; an unreadable one gets the usage line, never a default period.
+    """
+    try:
+        first, last = parse_period_text(" ".join(arguments(context)), today=vietnam_today())
+    except ValueError:
+        usage = context.services.messages.label(user.language, "usage_report")
+        await reply_text(update, context, user, "staff_usage", usage=usage)
+        return
     chat = update.effective_chat
     assert chat is not None
-    await send_reports(context, chat.id, user.language, days=days)
-
-
-async def send_reports(
-    context: BotContext, chat_id: int, lang: str, *, days: int, today: date | None = None
-) -> None:
-    """The manager's pack, now, to the chat that asked."""
-    last = today or date.today()
-    first = last - timedelta(days=days - 1)
-    await send_to(context.bot, chat_id, await report_pack(context, lang, first, last))
+    await send_to(context.bot, chat.id, await report_pack(context, user.language, first, last))
 
 
 async def report_pack(context: BotContext, lang: str, first: date, last: date) -> list[Outgoing]:
-    """Two texts, the satisfaction chart, one workbook per report."""
+    """Three texts, two charts, one workbook per report."""
     services = context.services
-    settings = services.settings
     messages = services.messages
-    rated = await context.call(
-        satisfaction,
+    rated, table, complained = await context.call(
+        period_figures,
         services.db,
         first,
         last,
-        scale=settings.rating_scale,
-        criteria=settings.rating_criteria,
-        by="agency",
+        settings=services.settings,
+        names=services.catalog.name_of,
+        now=utcnow(),
     )
-    table = await context.call(dossier_report, services.db, first, last, by="level")
     labels = render.Labels.of(messages, lang)
-    chart, rated_book, dossier_book = io.BytesIO(), io.BytesIO(), io.BytesIO()
-    await context.call(render.satisfaction_chart, rated, chart, labels)
-    await context.call(render.satisfaction_xlsx, rated, rated_book, labels)
-    await context.call(render.dossiers_xlsx, table, dossier_book, labels)
+    files = {name: io.BytesIO() for name in ("rated", "dossiers", "complaints", "c1", "c2")}
+    await context.call(render.satisfaction_chart, rated, files["c1"], labels)
+    await context.call(render.dossiers_chart, table, files["c2"], labels)
+    await context.call(render.satisfaction_xlsx, rated, files["rated"], labels)
+    await context.call(render.dossiers_xlsx, table, files["dossiers"], labels)
+    await context.call(render.complaints_xlsx, complained, files["complaints"], labels)
     span = f"{first:%Y%m%d}-{last:%Y%m%d}"
+    caption = f"{first:%d/%m/%Y} – {last:%d/%m/%Y}"
     return [
         Reply(messages.render(lang, "report_satisfaction", r=rated)),
         Reply(messages.render(lang, "report_dossiers", r=table)),
-        Photo(chart.getvalue(), f"{first:%d/%m/%Y} – {last:%d/%m/%Y}"),
-        Document(rated_book.getvalue(), f"{labels.label('satisfaction_file')}_{span}.xlsx"),
-        Document(dossier_book.getvalue(), f"{labels.label('dossiers_file')}_{span}.xlsx"),
+        Reply(messages.render(lang, "report_complaints", r=complained)),
+        Photo(files["c1"].getvalue(), caption),
+        Photo(files["c2"].getvalue(), caption),
+        *(
+            Document(files[key].getvalue(), f"{labels.label(f'{name}_file')}_{span}.xlsx")
+            for key, name in (
+                ("rated", "satisfaction"),
+                ("dossiers", "dossiers"),
+                ("complaints", "complaints"),
+            )
+        ),
     ]
 
 
