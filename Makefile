@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast test-unit lint bench calibrate bench-dossiers bench-report bench-cards bench-uploads bench-throughput bench-flood clean
+.PHONY: install run test test-fast test-unit lint bench calibrate bench-dossiers bench-report bench-cards bench-uploads bench-throughput bench-flood bench-ops clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -52,6 +52,10 @@ bench-dossiers: $(STAMP)
 ## Managers' figures on a year of 622,039 dossiers: each report's time and the /baocao pack.
 bench-report: $(STAMP)
 	$(PY) -m bench.report
+
+## What /metrics and the per-update log line cost, and a SQLite backup under writes.
+bench-ops: $(STAMP)
+	$(PY) -m bench.operations
 
 ## Replies per second for 200 citizens at once, against PTB's echo bot (also in make bench).
 bench-throughput: $(STAMP)

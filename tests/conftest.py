@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.fakezalo import FakeZalo
 from tests.harness import BotHarness, FakeServer
 from tests.pg import PostgresServer, find_pg_bin
 from tthc.app.migrations import upgrade
@@ -103,6 +104,15 @@ def db(db_url: str) -> Iterator[Database]:
 @pytest.fixture
 async def server() -> AsyncIterator[FakeServer]:
     fake = FakeServer()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def fake_zalo() -> AsyncIterator[FakeZalo]:
+    """The fake Zalo Bot API."""
+    fake = FakeZalo()
     await fake.start()
     yield fake
     await fake.stop()

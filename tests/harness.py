@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import itertools
 import time
 from collections.abc import Awaitable
@@ -14,7 +13,7 @@ from telegram import Update
 from telegram.request import HTTPXRequest
 
 from tests.fakeapi import FakeTelegram, SentMessage
-from tthc.app.application import build_application, tell_too_fast, user_budget
+from tthc.app.application import build_application, processor_options
 from tthc.app.services import Services, build_services
 from tthc.bot.ordering import ChatOrderedProcessor
 from tthc.core.settings import Settings
@@ -112,11 +111,7 @@ class BotHarness:
 
     async def start(self) -> None:
         self.services = build_services(self.settings())
-        self.processor = TrackingProcessor(
-            self.slots,
-            budget=user_budget(self.services.settings),
-            over_budget=functools.partial(tell_too_fast, self.services.messages),
-        )
+        self.processor = TrackingProcessor(self.slots, **processor_options(self.services))
         self.application = build_application(
             self.services,
             token=TOKEN,

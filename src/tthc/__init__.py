@@ -1,3 +1,3 @@
 """tthc-bot: a Telegram assistant for Vietnamese administrative procedures."""
 
-__version__ = "0.1.0"
+__version__ = "0.5.0"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aiohttp import ClientError, ClientSession
 
+from tests.fakezalo import ZALO_TOKEN, FakeZalo
 from tests.harness import TOKEN, FakeServer
 
 TTHC = str(Path(sys.executable).with_name("tthc"))
@@ -104,3 +105,41 @@ async def test_run_serves_the_webhook_and_keeps_it_registered_at_stop(
     assert "deleteWebhook" not in [method for method, _ in server.api.calls]
     code, out = await _tthc(env, "health")
     assert code != 0 and "unhealthy" in out
+
+
+async def test_run_serves_zalo_alone_when_only_its_token_is_set(
+    fake_zalo: FakeZalo, seeded_sqlite_url: str
+) -> None:
+    port = _free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"},
+        "ZALO_BOT_TOKEN": ZALO_TOKEN,
+        "ZALO_BASE_URL": fake_zalo.base_url,
+        "ZALO_WEBHOOK_URL": f"http://127.0.0.1:{port}/zalo-hook",
+        "DATABASE_URL": seeded_sqlite_url,
+        "ENVIRONMENT": "development",
+        "LISTEN": "127.0.0.1",
+        "PORT": str(port),
+    }
+    code, out = await _tthc(env, "run")
+    assert code == 2 and "ZALO_WEBHOOK_SECRET is required with ZALO_WEBHOOK_URL" in out
+    env["ZALO_WEBHOOK_SECRET"] = "zalo-secret-0123"
+    process = await asyncio.create_subprocess_exec(
+        TTHC, "run", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        await _wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
+        assert fake_zalo.webhook == {
+            "url": f"http://127.0.0.1:{port}/zalo-hook",
+            "secret_token": "zalo-secret-0123",
+        }
+        event = fake_zalo.text_event("cc01", "lam lai can cuoc", "cli-1")
+        assert await fake_zalo.deliver(event) == 200
+        assert fake_zalo.sent[0].chat_id == "cc01"
+        assert fake_zalo.sent[0].text.startswith("📋 Cấp lại thẻ căn cước")
+        code, out = await _tthc(env, "health")
+        assert code == 0 and json.loads(out)["ok"] is True
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 60)
+    assert process.returncode == 0

@@ -18,7 +18,7 @@ from tthc.dossiers.status import Status
 from tthc.privacy.retention import DEFAULT_DAYS, purge
 from tthc.ratings.models import Rating
 from tthc.staff.models import PendingUpload
-from tthc.users.models import User
+from tthc.users.models import ChannelFile, User
 
 
 def test_old_personal_data_is_purged_and_recent_data_kept(db: Database) -> None:
@@ -29,8 +29,13 @@ def test_old_personal_data_is_purged_and_recent_data_kept(db: Database) -> None:
                            secret_hash="h", returned_at=old, updated_at=old)  # fmt: skip
         open_old = Dossier(code="D-OPEN", status=int(Status.PROCESSING), applicant="Trần B",
                            secret_hash="h", updated_at=old)  # fmt: skip
-        session.add_all([done_old, open_old])
+        # Photos sent on Zalo: with a complaint purged below, with an open one, with none
+        # (an abandoned draft), and a fresh one.
+        photos = [ChannelFile(user_id=-1, content_type="image/jpeg", content=b"x",
+                              created_at=at) for at in (old, old, old, now)]  # fmt: skip
+        session.add_all([done_old, open_old, *photos])
         session.flush()
+        kept_photo, fresh_photo = photos[1].id, photos[3].id
         session.add_all([
             DossierAccess(user_id=1, dossier_id=done_old.id),
             DossierAccess(user_id=1, dossier_id=open_old.id),
@@ -38,8 +43,10 @@ def test_old_personal_data_is_purged_and_recent_data_kept(db: Database) -> None:
             LookupAttempt(user_id=1, code_hash="y", kind="lookup", at=recent - timedelta(days=1)),
             UnansweredQuery(kind="none", normalized="cu", query="cũ", last_seen=old),
             UnansweredQuery(kind="none", normalized="moi", query="mới", last_seen=recent),
-            Complaint(user_id=1, text="cũ", status="closed", closed_at=old),
-            Complaint(user_id=1, text="mở", status="open", created_at=old),
+            Complaint(user_id=1, text="cũ", status="closed", closed_at=old,
+                      attachment_file_id=f"zalo-file:{photos[0].id}"),
+            Complaint(user_id=1, text="mở", status="open", created_at=old,
+                      attachment_file_id=f"zalo-file:{photos[1].id}"),
             UnansweredAsk(user_id=1, normalized="cu", query="cũ", at=old),
             UnansweredAsk(user_id=1, normalized="moi", query="mới", at=recent),
             PendingUpload(user_id=1, kind="dossiers", filename="a.csv", content=b"Nguyen Van A",
@@ -59,12 +66,13 @@ def test_old_personal_data_is_purged_and_recent_data_kept(db: Database) -> None:
     assert dry.counts == {
         "lookup_attempts": 2, "access": 1, "dossiers": 1, "unanswered": 1,
         "unanswered_asks": 1, "complaints": 1, "outbox": 0, "uploads": 1,
-        "drafts": 1, "comments": 1, "handled_once": 1,
+        "drafts": 1, "comments": 1, "channel_files": 1, "handled_once": 1,
     }  # fmt: skip
     with db.session() as session:
         assert session.exec(select(Dossier).where(Dossier.code == "D-OLD")).one().applicant
     done = purge(db, {"lookup_attempts": 3}, now=now)
     assert done.counts["lookup_attempts"] == 1 and done.counts["dossiers"] == 1
+    assert done.counts["channel_files"] == 2  # the abandoned one and the purged complaint's
     with db.session() as session:
         dossiers = {d.code: d for d in session.exec(select(Dossier))}
         assert (dossiers["D-OLD"].applicant, dossiers["D-OLD"].secret_hash) == (None, None)
@@ -81,6 +89,7 @@ def test_old_personal_data_is_purged_and_recent_data_kept(db: Database) -> None:
         ratings = sorted(session.exec(select(Rating)), key=lambda r: r.scale)
         assert [(r.scale, r.comment) for r in ratings] == [(0, "Nhanh"), (2, None)]  # level kept
         assert session.exec(select(HandledOnce)).all() == []
+        assert sorted(f.id for f in session.exec(select(ChannelFile))) == [kept_photo, fresh_photo]
     assert purge(db, {}, now=now).counts["dossiers"] == 0  # idempotent
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tthc.app.console import html_to_text
+from tthc.bot.plain import plain_text
 from tthc.dossiers.models import Dossier
 from tthc.dossiers.service import DossierService
 from tthc.dossiers.status import Status, Timeliness, deadline
@@ -26,7 +26,7 @@ def card(status: Status, lang: str = "vi", finished: datetime | None = None) -> 
         finished_at=finished,
     )
     view = DossierService._view(dossier, False, NOW)
-    return html_to_text(Messages().render(lang, "dossier_status", d=view))
+    return plain_text(Messages().render(lang, "dossier_status", d=view))
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
+from datetime import datetime
 
 import pytest
 
@@ -37,3 +39,23 @@ def test_every_line_is_scrubbed(fmt: str, monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_scrub_cuts_long_lines() -> None:
     assert len(scrub("x" * 10_000)) == 4000
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_timestamps_carry_their_zone_and_chatter_stays_below_info(
+    fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    configure_logging("INFO", fmt)
+    try:
+        logging.getLogger("apscheduler.executors.default").info("Running job ...")
+        logging.getLogger("alembic.runtime.migration").info("Context impl SQLiteImpl.")
+        logging.getLogger("tthc.updates").info("update", extra={"kind": "message"})
+    finally:
+        configure_logging("WARNING", "text")
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1 and "Running job" not in lines[0]
+    stamp = json.loads(lines[0])["ts"] if fmt == "json" else lines[0].split(" ", 1)[0]
+    moment = datetime.fromisoformat(stamp)
+    assert moment.utcoffset() is not None and "T" in stamp

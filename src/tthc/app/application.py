@@ -30,9 +30,10 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from tthc.app.services import Services, worker_threads
+from tthc.app.web import StatusServer, start_status_server
 from tthc.bot import (
     catalog,
     common,
@@ -48,6 +49,8 @@ from tthc.bot.complaints.handlers import overdue_reminders
 from tthc.bot.context import BotApplication, BotContext
 from tthc.bot.dispatch import Dispatcher
 from tthc.bot.fairness import Budget
+from tthc.bot.metered import MeteredRequest
+from tthc.bot.observe import UpdateObserver, ended, routed
 from tthc.bot.ordering import ChatOrderedProcessor
 from tthc.bot.outbox import deliver_outbox
 from tthc.bot.repeat import Every
@@ -82,11 +85,14 @@ def build_application(
     request: BaseRequest | None = None,
     update_processor: BaseUpdateProcessor | None = None,
     rate_limit: bool = True,
+    channel: str = "telegram",
 ) -> BotApplication:
     """The python-telegram-bot Application with every handler attached.
 
     Updates are handled concurrently, each chat's in order (`ChatOrderedProcessor`);
     messages are sent within TELEGRAM_MAX_RATE per second unless `rate_limit` is off.
+    Another `channel` (Zalo) runs the same handlers through its own `request`; the
+    scheduled jobs run on the Telegram application only.
     """
     settings = services.settings
     builder: Any = (
@@ -101,30 +107,42 @@ def build_application(
         builder = builder.base_url(settings.telegram_base_url)
     if settings.telegram_base_file_url:
         builder = builder.base_file_url(settings.telegram_base_file_url)
-    if request is not None:  # for the bot's calls; getUpdates keeps its own connection
-        builder = builder.request(request)
-    builder = builder.get_updates_request(PoisonSafeRequest(connection_pool_size=1))
+    # Every call counted (bot/metered.py); getUpdates keeps its own connection.
+    builder = builder.request(
+        MeteredRequest(request or HTTPXRequest(connection_pool_size=256), channel=channel)
+    )
+    builder = builder.get_updates_request(MeteredRequest(PoisonSafeRequest(connection_pool_size=1)))
     # On SQLite, updates take turns at the database and overlap on the network (bot.turns).
-    builder = builder.concurrent_updates(update_processor or chat_processor(services))
+    builder = builder.concurrent_updates(update_processor or chat_processor(services, channel))
     if rate_limit and settings.telegram_max_rate > 0:
         limiter = AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3)
         builder = builder.rate_limiter(limiter)
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
+    application.bot_data["channel"] = channel
     application.bot_data["views"] = Views(services.messages)
     application.bot_data["turns"] = Turns(exclusive=services.db.is_sqlite)
     add_handlers(application)
-    _schedule_jobs(application, services)
+    if channel == "telegram":
+        _schedule_jobs(application, services)
     return application
 
 
-def chat_processor(services: Services) -> ChatOrderedProcessor:
+def chat_processor(services: Services, channel: str = "telegram") -> ChatOrderedProcessor:
     """Each chat in order, every user within their budget (bot/ordering.py, bot/fairness.py)."""
     return ChatOrderedProcessor(
-        services.settings.concurrent_updates,
-        budget=user_budget(services.settings),
-        over_budget=functools.partial(tell_too_fast, services.messages),
+        services.settings.concurrent_updates, **processor_options(services, channel)
     )
+
+
+def processor_options(services: Services, channel: str = "telegram") -> dict[str, Any]:
+    """The budget, the over-budget answer and the per-update record of every processor."""
+    key = services.settings.secret_key.get_secret_value().encode()
+    return {
+        "budget": user_budget(services.settings),
+        "over_budget": functools.partial(tell_too_fast, services.messages),
+        "observer": UpdateObserver(key, channel=channel),
+    }
 
 
 def user_budget(settings: Settings) -> Budget:
@@ -199,6 +217,7 @@ def _atomic(callback: Callback) -> Callback:
         update = args[0] if isinstance(args[0], Update) else None
         work = context.services.db.unit_of_work()
         turns: Turns = context.application.bot_data["turns"]
+        routed(callback)
         async with turns.turn():
             with work.current():
                 try:
@@ -221,9 +240,11 @@ def first_delivery(context: BotContext, update: Update) -> bool:
     Telegram redelivers an update it did not see acknowledged, and during a rollout two
     instances may both receive it: only the first handles it, the others skip it.
     """
-    if context.services.once.first_time(f"telegram:{update.update_id}"):
+    channel = context.application.bot_data.get("channel", "telegram")
+    if context.services.once.first_time(f"{channel}:{update.update_id}"):
         return True
-    log.info("update already handled: skipped", extra={"update_id": update.update_id})
+    log.debug("update already handled: skipped", extra={"update_id": update.update_id})
+    ended("duplicate")
     return False
 
 
@@ -266,6 +287,9 @@ async def _post_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     outbox: Every | None = application.bot_data.get("outbox")
     if outbox is not None:
         await outbox.stop()
+    status: StatusServer | None = application.bot_data.pop("status_server", None)
+    if status is not None:
+        await status.stop()
 
 
 def command_menu(messages: Messages, lang: str) -> list[BotCommand]:
@@ -289,6 +313,11 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     )
     application.bot_data["outbox"] = outbox
     outbox.start()
+    polling_with_port = services.settings.serves_http and not services.settings.webhook_url
+    if polling_with_port and not application.bot_data.get("shared_server"):
+        # Polling with PORT set: /healthz and /metrics as in webhook mode.
+        status = await start_status_server(application, services.settings)
+        application.bot_data["status_server"] = status
     messages = services.messages
     try:
         for lang in ("vi", "en"):

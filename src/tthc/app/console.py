@@ -9,10 +9,8 @@ goes through `Application.process_update`, exactly as one from Telegram would.
 from __future__ import annotations
 
 import asyncio
-import html
 import itertools
 import json
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -23,16 +21,10 @@ from telegram.request import BaseRequest, RequestData
 
 from tthc.app.application import build_application
 from tthc.app.services import Services
+from tthc.bot.plain import plain_text
 
 CONSOLE_TOKEN = "0:console"
 BOT_USER = {"id": 1, "is_bot": True, "first_name": "TTHC", "username": "tthc_console_bot"}
-_TAG = re.compile(r"<[^>]+>")
-
-
-def html_to_text(text: str) -> str:
-    """Terminal rendering of Telegram HTML."""
-    text = re.sub(r"</?b>", "", text)
-    return html.unescape(_TAG.sub("", text))
 
 
 class ConsoleRequest(BaseRequest):
@@ -112,7 +104,7 @@ class ConsoleRequest(BaseRequest):
 
     def _print(self, message: dict[str, Any], *, edited: bool) -> None:
         marker = "✎ " if edited else ""
-        self.out.write(f"\n{marker}{html_to_text(message['text'])}\n")
+        self.out.write(f"\n{marker}{plain_text(message['text'])}\n")
         keyboard = (message.get("reply_markup") or {}).get("inline_keyboard") or []
         self.buttons = []
         for row in keyboard:

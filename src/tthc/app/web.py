@@ -1,4 +1,7 @@
-"""Webhook mode: Telegram POSTs updates here; a load balancer asks GET /healthz.
+"""The web server: Telegram's webhook, GET /healthz for load balancers, GET /metrics.
+
+In polling mode with PORT set, the same server runs without the webhook path
+(`start_status_server`), so an operator scrapes and health-checks either mode alike.
 
 A small aiohttp server rather than python-telegram-bot's own (`run_webhook`), for two
 reasons: PTB's server answers Telegram as soon as an update is queued, so an instance
@@ -21,11 +24,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
 from telegram import Bot, Update
 from telegram.error import TelegramError
 
+from tthc import __version__
 from tthc.app import guards
 from tthc.bot.context import BotApplication
+from tthc.core import metrics
 from tthc.core.database import DatabaseUnavailable
 from tthc.core.settings import Settings
 
@@ -38,48 +44,17 @@ HEALTH_TIMEOUT = 3.0
 MAX_UPDATE_BYTES = 1 << 20
 
 
-@dataclass
-class WebhookServer:
-    """A running webhook: its aiohttp runner and the application it feeds."""
-
-    application: BotApplication
-    runner: web.AppRunner
-    site: guards.GuardedSite
-
-    @property
-    def port(self) -> int:
-        """Where it listens (PORT=0 picks a free one)."""
-        return self.site.port
-
-    async def stop(self) -> None:
-        """Stop taking updates, finish those in hand, stop the application (webhook kept)."""
-        await self.runner.cleanup()
-        await self.application.stop()
-        if self.application.post_stop is not None:  # as run_webhook would
-            await self.application.post_stop(self.application)
-        await self.application.shutdown()
-
-
-def web_app(application: BotApplication, settings: Settings) -> web.Application:
-    """The routes: the webhook path (POST) and /healthz (GET)."""
+def web_app(
+    application: BotApplication, settings: Settings, *, webhook: bool = True
+) -> web.Application:
+    """The routes: the webhook path (POST, unless polling), /healthz and /metrics (GET)."""
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     skipped: set[int] = set()
 
     async def receive(request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "")
-        if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
-            log.warning(
-                "webhook request refused: wrong or missing secret token from %s", request.remote
-            )
-            return web.Response(status=403)
-        try:
-            body = await asyncio.wait_for(request.read(), settings.web_read_timeout_seconds)
-            data = json.loads(body)
-        except TimeoutError:
-            return web.Response(status=408)
-        except (ValueError, RecursionError) as exc:  # not JSON, or nested beyond reason
-            log.warning("webhook request refused: not JSON (%s)", type(exc).__name__)
-            return web.Response(status=400)
+        data = await read_event(request, SECRET_HEADER, secret, settings.web_read_timeout_seconds)
+        if isinstance(data, web.Response):
+            return data
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             log.warning("webhook request refused: not an update object")
             return web.Response(status=400)
@@ -99,19 +74,73 @@ def web_app(application: BotApplication, settings: Settings) -> web.Application:
         )
         return web.Response(status=200)
 
+    app = web.Application(client_max_size=MAX_UPDATE_BYTES, middlewares=[guards.request_arrived])
+    if webhook:
+        app.router.add_post(settings.webhook_path, receive)
+    add_status_routes(app, application.bot_data["services"])
+    return app
+
+
+async def read_event(
+    request: web.Request, header: str, secret: str, timeout: float
+) -> Any | web.Response:
+    """A webhook's JSON body, or the refusal to answer with.
+
+    The secret header is checked before anything is read (403); then the body must come
+    within `timeout` (408) and be JSON (400).
+    """
+    given = request.headers.get(header, "")
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        log.warning("%s refused: wrong or missing secret from %s", request.path, request.remote)
+        return web.Response(status=403)
+    try:
+        body = await asyncio.wait_for(request.read(), timeout)
+        return json.loads(body)
+    except TimeoutError:
+        return web.Response(status=408)
+    except (ValueError, RecursionError) as exc:  # not JSON, or nested beyond reason
+        log.warning("%s refused: not JSON (%s)", request.path, type(exc).__name__)
+        return web.Response(status=400)
+
+
+def add_status_routes(app: web.Application, services: Services) -> None:
+    """GET /healthz and GET /metrics, for any channel's server."""
+
     async def health(_: web.Request) -> web.Response:
-        report = await asyncio.to_thread(check_health, application.bot_data["services"])
+        report = await asyncio.to_thread(check_health, services)
         return web.json_response(report, status=200 if report["ok"] else 503)
 
-    app = web.Application(client_max_size=MAX_UPDATE_BYTES, middlewares=[guards.request_arrived])
-    app.router.add_post(settings.webhook_path, receive)
+    async def scrape(_: web.Request) -> web.Response:
+        body = await asyncio.to_thread(metrics.exposition, lambda: read_state(services))
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
     app.router.add_get("/healthz", health)
-    return app
+    app.router.add_get("/metrics", scrape)
+
+
+def read_state(services: Services) -> metrics.State:
+    """The outbox and catalogue numbers /metrics reports, or none if the database is down."""
+    try:
+        info = services.catalog.info()
+        pending, oldest = services.outbox.depth()
+    except Exception:
+        metrics.DATABASE_ERRORS.labels("metrics").inc()
+        log.warning("metrics: the database did not answer", exc_info=True)
+        return metrics.State(index_loaded=services.catalog.loaded)
+    return metrics.State(
+        outbox_pending=pending,
+        outbox_oldest_seconds=oldest,
+        catalogue_version=info.version,
+        catalogue_procedures=info.procedures,
+        index_loaded=services.catalog.loaded,
+    )
 
 
 def check_health(services: Services) -> dict[str, object]:
     """Whether the database answers and the catalogue's search index is loaded."""
-    report: dict[str, object] = {"ok": False, "database": False, "catalogue": False}
+    report: dict[str, object] = {
+        "ok": False, "version": __version__, "database": False, "catalogue": False,
+    }  # fmt: skip
     try:
         info = services.catalog.info()
         report["database"] = True
@@ -119,6 +148,7 @@ def check_health(services: Services) -> dict[str, object]:
         report["procedures"] = info.procedures
         report["catalogue"] = services.catalog.loaded and info.procedures > 0
     except DatabaseUnavailable:  # its message names the host: logged, not shown
+        metrics.DATABASE_ERRORS.labels("health").inc()
         log.warning("health check: database unavailable", exc_info=True)
         report["error"] = "database unavailable"
     except Exception as exc:  # the health check must answer, whatever broke
@@ -130,6 +160,14 @@ def check_health(services: Services) -> dict[str, object]:
 
 async def start_webhook(application: BotApplication, settings: Settings) -> WebhookServer:
     """Initialise the application, register the webhook, and serve it."""
+    await prepare_webhook(application, settings)
+    runner, site = await serve(web_app(application, settings), settings)
+    log.info("serving the webhook", extra={"path": settings.webhook_path, "port": site.port})
+    return WebhookServer(runner, site, application)
+
+
+async def prepare_webhook(application: BotApplication, settings: Settings) -> None:
+    """Initialise and start the application, register the webhook, load the search index."""
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
@@ -143,7 +181,13 @@ async def start_webhook(application: BotApplication, settings: Settings) -> Webh
     )
     await application.start()
     await asyncio.to_thread(application.bot_data["services"].catalog.index)  # ready for /healthz
-    runner = web.AppRunner(web_app(application, settings), access_log=None)
+
+
+async def serve(
+    app: web.Application, settings: Settings
+) -> tuple[web.AppRunner, guards.GuardedSite]:
+    """Serve `app` on LISTEN:PORT with the connection and read limits."""
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = guards.GuardedSite(
         runner,
@@ -152,9 +196,51 @@ async def start_webhook(application: BotApplication, settings: Settings) -> Webh
         max_connections=settings.web_max_connections,
         read_timeout=settings.web_read_timeout_seconds,
     )
-    await site.start()
-    log.info("serving the webhook", extra={"path": settings.webhook_path, "port": site.port})
-    return WebhookServer(application, runner, site)
+    try:
+        await site.start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    return runner, site
+
+
+@dataclass
+class StatusServer:
+    """/healthz and /metrics beside a polling bot."""
+
+    runner: web.AppRunner
+    site: guards.GuardedSite
+
+    @property
+    def port(self) -> int:
+        """Where it listens (PORT=0 picks a free one)."""
+        return self.site.port
+
+    async def stop(self) -> None:
+        """Stop answering."""
+        await self.runner.cleanup()
+
+
+@dataclass
+class WebhookServer(StatusServer):
+    """A running webhook: the server and the application it feeds."""
+
+    application: BotApplication
+
+    async def stop(self) -> None:
+        """Stop taking updates, finish those in hand, stop the application (webhook kept)."""
+        await super().stop()
+        await self.application.stop()
+        if self.application.post_stop is not None:  # as run_webhook would
+            await self.application.post_stop(self.application)
+        await self.application.shutdown()
+
+
+async def start_status_server(application: BotApplication, settings: Settings) -> StatusServer:
+    """Serve /healthz and /metrics on LISTEN:PORT while the bot polls."""
+    runner, site = await serve(web_app(application, settings, webhook=False), settings)
+    log.info("serving /healthz and /metrics", extra={"port": site.port})
+    return StatusServer(runner, site)
 
 
 class WebhookStartFailed(Exception):

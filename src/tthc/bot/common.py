@@ -14,8 +14,10 @@ from typing import Any, cast
 from telegram import Update
 
 from tthc.bot.context import BotContext
+from tthc.bot.observe import ended
 from tthc.bot.sender import send
 from tthc.bot.views import Views
+from tthc.core import metrics
 from tthc.core.database import DatabaseUnavailable
 from tthc.core.inputs import display_name, sanitize
 from tthc.users.conversation import Conversation
@@ -210,6 +212,9 @@ async def on_error(update: object, context: BotContext) -> None:
     """Log the failure with its context and tell the user, in their language, to retry."""
     error = context.error
     busy = isinstance(error, DatabaseUnavailable)
+    ended("error")
+    if busy:
+        metrics.DATABASE_ERRORS.labels("update").inc()
     log.error(
         "update failed: %s",
         type(error).__name__,

@@ -21,6 +21,7 @@ from tthc.bot.common import (
     unsupported,
 )
 from tthc.bot.context import BotContext
+from tthc.bot.observe import routed
 from tthc.bot.routes import Routes
 from tthc.users.conversation import read, step_of
 
@@ -41,16 +42,17 @@ class Dispatcher:
         private = in_private(update, context)
         step = step_of(read(user))
         pending = self.routes.steps.get(step) if step is not None else None
-        if (
-            pending is not None
-            and (private or not pending[1])
-            and await pending[0](update, context, user, text)
-        ):
-            return
-        for claim, private_only in self.routes.claims:
-            if (private or not private_only) and await claim(update, context, user, text):
+        if pending is not None and (private or not pending[1]):
+            routed(pending[0])
+            if await pending[0](update, context, user, text):
                 return
+        for claim, private_only in self.routes.claims:
+            if private or not private_only:
+                routed(claim)
+                if await claim(update, context, user, text):
+                    return
         if self.routes.question is not None:
+            routed(self.routes.question)
             await self.routes.question(update, context, user, text)
 
     async def start(self, update: Update, context: BotContext) -> None:

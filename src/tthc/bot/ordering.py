@@ -19,6 +19,8 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from tthc.bot.fairness import Budget, Verdict
+from tthc.bot.observe import UpdateObserver, ended
+from tthc.core import metrics
 
 UNBOUNDED = 1 << 30
 # Told that they are over budget (once per flood): the update, to answer in its chat.
@@ -34,6 +36,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         *,
         budget: Budget | None = None,
         over_budget: OverBudget | None = None,
+        observer: UpdateObserver | None = None,
     ) -> None:
         # PTB's own semaphore is taken before `do_process_update`, so it is made too wide
         # to bind; the slots that count are taken below, after the chat's turn.
@@ -43,10 +46,19 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self._chats: dict[int, tuple[asyncio.Lock, int]] = {}
         self.budget = budget
         self.over_budget = over_budget
+        self.observer = observer
         self.dropped = 0
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """The chat's turn first, then a shared slot; nothing at all over budget."""
+        if self.observer is None:
+            await self._process(update, coroutine)
+            return
+        person = update.effective_user if isinstance(update, Update) else None
+        async with self.observer.watch(update, person.id if person else None):
+            await self._process(update, coroutine)
+
+    async def _process(self, update: object, coroutine: Awaitable[Any]) -> None:
         if not await self._admitted(update):
             _discard(coroutine)
             return
@@ -79,6 +91,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         if verdict is Verdict.ADMIT:
             return True
         self.dropped += 1
+        ended("rate_limited")
+        metrics.RATE_LIMITED.labels(kind).inc()
         if verdict is Verdict.WARN and self.over_budget is not None:
             await self.over_budget(update)
         return False

@@ -19,6 +19,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from tthc.bot.context import BotContext
 from tthc.bot.sender import send_to
+from tthc.core import metrics
 
 log = logging.getLogger(__name__)
 BATCH = 20
@@ -27,7 +28,8 @@ BATCH = 20
 async def deliver_outbox(context: BotContext) -> None:
     """Send what is due, one message per claimed row, recording each outcome."""
     services = context.services
-    pending = await context.call(services.outbox.claim, BATCH)
+    channel = context.application.bot_data.get("channel", "telegram")
+    pending = await context.call(services.outbox.claim, BATCH, channel=channel)
     for item in pending:
         try:
             user = await context.call(services.users.touch, item.user_id)
@@ -43,6 +45,7 @@ async def deliver_outbox(context: BotContext) -> None:
             log.warning("notification %s not deliverable: %s", item.id, exc)
             await context.call(services.outbox.failed, item.id, str(exc))
             await context.call(services.users.blocked_by, item.user_id)
+            metrics.UNREACHABLE.labels(channel).inc()
         except BadRequest as exc:  # chat gone, message refused: do not retry
             log.warning("notification %s not deliverable: %s", item.id, exc)
             await context.call(services.outbox.failed, item.id, str(exc))

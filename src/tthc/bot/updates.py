@@ -18,6 +18,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from telegram.request import HTTPXRequest, RequestData
 
 from tthc.bot.context import BotContext
+from tthc.bot.observe import ended
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ class PoisonSafeRequest(HTTPXRequest):
 
 
 async def _ignore(update: Update, context: BotContext) -> None:
+    ended("ignored")
     raise ApplicationHandlerStop
 
 

@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 
 import click
 
-from tthc.app.console import html_to_text
 from tthc.app.migrations import upgrade
 from tthc.app.services import Services, build_services
+from tthc.bot.plain import plain_text
 from tthc.core.database import DatabaseUnavailable
 from tthc.core.settings import ConfigError, Settings, get_settings
 
@@ -70,7 +70,7 @@ def emit(html: str, data: Any, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
     else:
-        click.echo(html_to_text(html))
+        click.echo(plain_text(html))
 
 
 def problems(lines: list[str], total: int | None = None, shown: int = 200) -> None:

@@ -95,15 +95,23 @@ def dossier_import(
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--bot", "bot_username", default=None, help="Bot username (default: BOT_USERNAME).")
 @click.option("--scale", default=8, show_default=True, type=click.IntRange(1, 40))
-def dossier_qr(code: str, output: Path, bot_username: str | None, scale: int) -> None:
+@click.option(
+    "--bare",
+    is_flag=True,
+    help="Only the code, for every channel: a phone camera shows it, the citizen pastes it "
+    "into the Telegram or Zalo chat (Zalo has no deep links).",
+)
+def dossier_qr(code: str, output: Path, bot_username: str | None, scale: int, bare: bool) -> None:
     """Write a QR code (PNG or SVG) of the deep link that opens dossier CODE in the bot."""
     config = settings()
     code = normalize_code(code)
     if not re.match(config.dossier_code_pattern, code):
         raise CliError(f"{code!r} does not match DOSSIER_CODE_PATTERN")
     username = (bot_username or config.bot_username or "").lstrip("@")
-    link = deep_link(username, DOSSIER_LINK, code)
+    link = code if bare else deep_link(username, DOSSIER_LINK, code)
     if link is None:
-        raise CliError("the bot's username is needed: pass --bot NAME or set BOT_USERNAME")
+        raise CliError(
+            "the bot's username is needed: pass --bot NAME or set BOT_USERNAME (or --bare)"
+        )
     segno.make(link, error="m").save(str(output), scale=scale, border=4)
     click.echo(f"{link} → {output}")

@@ -10,6 +10,7 @@ import json
 import logging
 import re
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 from tthc.core.redaction import redact
@@ -28,7 +29,15 @@ def scrub(text: str) -> str:
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
 
-class _TextFormatter(logging.Formatter):
+class _Iso:
+    """ISO 8601 with the zone ("2026-12-06T11:35:09.902+00:00"): UTC, whatever the host says."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        moment = datetime.fromtimestamp(record.created, UTC)
+        return moment.isoformat(timespec="milliseconds")
+
+
+class _TextFormatter(_Iso, logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         base = super().format(record)
         extra = _extras(record)
@@ -37,7 +46,7 @@ class _TextFormatter(logging.Formatter):
         return scrub(base)
 
 
-class _JsonFormatter(logging.Formatter):
+class _JsonFormatter(_Iso, logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, Any] = {
             "ts": self.formatTime(record),
@@ -73,5 +82,10 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # At DEBUG the libraries print whole updates and requests (texts, names, typed check
     # digits next to a receipt code): they stay at INFO whatever LOG_LEVEL says.
-    for library in ("telegram", "httpcore", "apscheduler", "aiohttp", "sqlalchemy"):
+    for library in ("telegram", "httpcore", "aiohttp", "sqlalchemy"):
         logging.getLogger(library).setLevel(max(logging.getLevelName(level), logging.INFO))
+    # Chatter (a job ran, a migration context opened) only at DEBUG: INFO is one line
+    # per update plus what an operator acts on.
+    chatter = logging.DEBUG if level == "DEBUG" else logging.WARNING
+    for library in ("apscheduler", "alembic"):
+        logging.getLogger(library).setLevel(chatter)

@@ -16,10 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    or_,
-    update,
-)
+from sqlalchemy import func, or_, true, update
 from sqlmodel import Session, col, select
 
 from tthc.core.clock import utcnow
@@ -46,11 +43,17 @@ class Outbox:
         self.db = db
         self.retry_seconds = retry_seconds
 
-    def claim(self, limit: int = 20, *, now: datetime | None = None) -> list[Pending]:
-        """Due messages this sender now owns for the lease."""
+    def claim(
+        self, limit: int = 20, *, now: datetime | None = None, channel: str | None = None
+    ) -> list[Pending]:
+        """Due messages this sender now owns for the lease (of one channel's users, if given).
+
+        People on Zalo have negative user ids (users.models.ChannelUser): each channel's
+        sender takes its own.
+        """
         now = now or utcnow()
         with self.db.session() as session:
-            ids = _due_ids(session=session, now=now, limit=limit)
+            ids = _due_ids(session=session, now=now, limit=limit, channel=channel)
         claimed = []
         for message_id in ids:
             with self.db.session() as session:
@@ -106,6 +109,21 @@ class Outbox:
         """A permanent failure (the user blocked the bot): never retried."""
         self._update(message_id, failed_at=utcnow(), last_error=error[:500], claimed_until=None)
 
+    def depth(self, *, now: datetime | None = None) -> tuple[int, float]:
+        """Messages waiting to be sent, and the oldest one's age in seconds (for /metrics)."""
+        now = now or utcnow()
+        with self.db.session() as session:
+            count, oldest = session.exec(
+                select(func.count(), func.min(OutboxMessage.created_at)).where(
+                    col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.failed_at).is_(None)
+                )
+            ).one()
+        if oldest is None:
+            return int(count), 0.0
+        if oldest.tzinfo is None:  # SQLite gives naive UTC back
+            oldest = oldest.replace(tzinfo=now.tzinfo)
+        return int(count), max((now - oldest).total_seconds(), 0.0)
+
     def _update(self, message_id: int, **values: object) -> None:
         with self.db.session() as session:
             message = session.get(OutboxMessage, message_id)
@@ -115,8 +133,10 @@ class Outbox:
                 session.add(message)
 
 
-def _due_ids(*, session: Session, now: datetime, limit: int) -> list[int]:
+def _due_ids(*, session: Session, now: datetime, limit: int, channel: str | None) -> list[int]:
     """Unsent, unfailed, unclaimed messages whose next attempt is due, oldest first."""
+    user = col(OutboxMessage.user_id)
+    mine = {None: true(), "telegram": user >= 0}.get(channel, user < 0)
     query = (
         select(OutboxMessage.id)
         .where(
@@ -126,6 +146,7 @@ def _due_ids(*, session: Session, now: datetime, limit: int) -> list[int]:
             # an hour must not hold new notifications for an hour); retries wait their turn.
             or_(col(OutboxMessage.next_attempt_at) <= now, col(OutboxMessage.attempts) == 0),
             or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
+            mine,
         )
         .order_by(col(OutboxMessage.id))
         .limit(limit)

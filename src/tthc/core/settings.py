@@ -42,10 +42,19 @@ class Settings(BaseSettings):
     # it across instances); 0 turns the limiter off (a local Bot API server, paid broadcasts).
     telegram_max_rate: float = Field(default=30, ge=0, le=1000)
     # Webhook mode: Telegram POSTs updates to WEBHOOK_URL (its path is served on
-    # LISTEN:PORT, with GET /healthz beside it); without it the bot polls.
+    # LISTEN:PORT, with GET /healthz and /metrics beside it); without it the bot polls,
+    # and serves /healthz and /metrics only when PORT is set.
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     listen: str = "0.0.0.0"
+    # Zalo (citizens only; staff stay on Telegram): the bot token from Zalo's Bot platform,
+    # the https URL Zalo POSTs events to (its path is served on LISTEN:PORT; empty: poll,
+    # for development) with the secret it sends in X-Bot-Api-Secret-Token (8-256
+    # characters), and the API's address (tests point it at a fake).
+    zalo_bot_token: SecretStr | None = None
+    zalo_webhook_url: str | None = None
+    zalo_webhook_secret: SecretStr | None = None
+    zalo_base_url: str = "https://bot-api.zaloplatforms.com"
     # The web server (webhook, /healthz): connections at once (keep it under the process's
     # file limit, LimitNOFILE), and seconds a request's headers, then its body, may take.
     web_max_connections: int = Field(default=512, ge=1, le=100_000)
@@ -147,6 +156,14 @@ class Settings(BaseSettings):
                 raise ValueError("does not look like a token from @BotFather (id:secret)")
         return value
 
+    @field_validator(
+        "zalo_bot_token", "zalo_webhook_secret", "zalo_webhook_url", "webhook_url", mode="before"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """`ZALO_BOT_TOKEN=` in an env file means "not set", as for the Telegram token."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("retention_days")
     @classmethod
     def _check_retention(cls, value: dict[str, int]) -> dict[str, int]:
@@ -198,6 +215,37 @@ class Settings(BaseSettings):
                 "SECRET_KEY: set a long random value (python -c 'import secrets; "
                 "print(secrets.token_urlsafe(32))'); the default is for ENVIRONMENT=development"
             )
+
+    @property
+    def serves_http(self) -> bool:
+        """Whether this instance runs the web server: a webhook, or PORT set while polling."""
+        return bool(self.webhook_url or self.zalo_webhook_url) or "port" in self.model_fields_set
+
+    def require_zalo(self) -> str | None:
+        """The Zalo token if Zalo is configured, after checking its webhook settings."""
+        if self.zalo_bot_token is None or not self.zalo_bot_token.get_secret_value():
+            if self.zalo_webhook_url:
+                raise ConfigError("ZALO_WEBHOOK_URL is set but ZALO_BOT_TOKEN is not")
+            return None
+        if self.zalo_webhook_url:
+            url = self.zalo_webhook_url
+            if not url.startswith("https://") and self.environment != "development":
+                raise ConfigError("ZALO_WEBHOOK_URL must start with https://")
+            secret = self.zalo_webhook_secret.get_secret_value() if self.zalo_webhook_secret else ""
+            if not 8 <= len(secret) <= 256:
+                raise ConfigError(
+                    "ZALO_WEBHOOK_SECRET is required with ZALO_WEBHOOK_URL: 8-256 characters"
+                )
+            if self.webhook_url and self.zalo_webhook_path == self.webhook_path:
+                raise ConfigError("ZALO_WEBHOOK_URL and WEBHOOK_URL need different paths")
+            self.require_production_secrets()
+        return self.zalo_bot_token.get_secret_value()
+
+    @property
+    def zalo_webhook_path(self) -> str:
+        """The path Zalo POSTs to (the path of ZALO_WEBHOOK_URL)."""
+        path = urlsplit(self.zalo_webhook_url or "").path
+        return path if path.startswith("/") and path != "/" else "/zalo"
 
     def require_webhook(self) -> None:
         """Refuse a webhook without its secret, a real SECRET_KEY, or an https URL.

@@ -12,7 +12,9 @@
 | comments | the comment of a rating (the level and criteria stay: the figures need them) | 365 days |
 
 Files sent to the bot by staff (a dossier export names applicants) are dropped once
-applied or cancelled, and removed a day after they expire, whatever the policy.
+applied or cancelled, and removed a day after they expire, whatever the policy. A photo
+a citizen sent on Zalo goes with its complaint, or after `drafts` days if no complaint
+was filed with it.
 
 Dossiers themselves stay (procedure, dates, status): the managers' figures need them,
 and they name nobody once the applicant is erased. Ratings stay for the same figures.
@@ -23,7 +25,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Delete, Update, and_, delete, func, or_, select, update
+from sqlalchemy import (
+    Delete,
+    String,
+    Update,
+    and_,
+    cast,
+    delete,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -36,7 +51,7 @@ from tthc.dossiers.status import Status
 from tthc.ratings.models import Rating
 from tthc.staff.models import KEPT_AFTER_EXPIRY, PendingUpload
 from tthc.users.conversation import Step
-from tthc.users.models import User
+from tthc.users.models import ChannelFile, User
 
 # The same kinds as foundation.settings's RETENTION_DAYS validator (a test checks they agree).
 DEFAULT_DAYS = {
@@ -111,6 +126,14 @@ def purge(db: Database, days: dict[str, int], *, now: datetime, dry_run: bool = 
         "comments": update(Rating)
         .where(col(Rating.comment).is_not(None), col(Rating.created_at) < cutoff["comments"])
         .values(comment=None),
+        # After "complaints": the photos of the complaints just purged go too.
+        "channel_files": delete(ChannelFile).where(
+            col(ChannelFile.created_at) < cutoff["drafts"],
+            ~exists().where(
+                col(Complaint.attachment_file_id)
+                == literal("zalo-file:") + cast(col(ChannelFile.id), String)
+            ),
+        ),
         "handled_once": delete(HandledOnce).where(col(HandledOnce.at) < now - HANDLED_ONCE_KEPT),
     }
     counts: dict[str, int] = {}

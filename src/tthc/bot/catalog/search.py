@@ -18,6 +18,7 @@ from tthc.catalog.answering import Answer, AnswerKind
 from tthc.catalog.chitchat import Chitchat
 from tthc.catalog.question import Aspect
 from tthc.catalog.usecases import Card, answer_question, open_card, viewed
+from tthc.core import metrics
 from tthc.core.clock import utcnow
 from tthc.users.conversation import Results, read
 from tthc.users.service import UserView
@@ -47,6 +48,7 @@ async def question(update: Update, context: BotContext, user: UserView, text: st
     answer = answered.answer
     # Asked in English: English labels around the published Vietnamese, whatever the setting.
     lang = "en" if answer is not None and answer.result.english else user.language
+    metrics.SEARCHES.labels(search_outcome(answered.card is not None, answer)).inc()
     if answered.card is not None:
         reader = replace(user, language=lang)
         await send(update, context, card_reply(context, reader, answered.card, edit=False))
@@ -59,6 +61,18 @@ async def question(update: Update, context: BotContext, user: UserView, text: st
         return True
     await send(update, context, search_reply(views(context), lang, answer))
     return True
+
+
+def search_outcome(card: bool, answer: Answer | None) -> str:
+    """The search outcome an operator watches: card, choice, list, not_found, small_talk."""
+    if card or answer is None:
+        return "card"
+    if answer.chat is not None:
+        return "small_talk"
+    if answer.topic is not None:
+        return "list"
+    outcomes = {AnswerKind.CARD: "card", AnswerKind.CHOICE: "choice", AnswerKind.NONE: "not_found"}
+    return outcomes.get(answer.kind, "list")
 
 
 def search_reply(v: CatalogViews, lang: str, answer: Answer) -> Reply:

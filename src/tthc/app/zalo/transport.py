@@ -1,0 +1,186 @@
+"""python-telegram-bot's connection, answered by Zalo: the handlers do not know the difference.
+
+The Application built for Zalo sends through this request object. Each Bot API call the
+handlers make becomes what Zalo can do: a message's buttons become numbered lines (the
+keyboard is stored, so a typed number presses it on any instance), an edit becomes a
+new message, a button's notice a line, HTML plain text in parts of 2,000 characters,
+files a line saying they stay on Telegram. Zalo's errors come back as the Bot API errors
+python-telegram-bot raises (403: may not write to this person, so the outbox marks them
+unreachable; 429: retry later; no answer: a network error), so the callers need no Zalo
+code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+import time
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+from tthc.app.zalo.client import TEXT_LIMIT, ZaloApi, ZaloError, ZaloUnreachable
+from tthc.bot.plain import plain_parts
+from tthc.messages import Messages
+from tthc.users.channels import ChannelUsers, Keyboard
+
+log = logging.getLogger(__name__)
+
+BOT_USER = {"id": 1, "is_bot": True, "first_name": "TTHC", "username": "tthc_zalo"}
+# Zalo's descriptions of "you may not write to this person" (undocumented: matched loosely).
+NOT_ALLOWED = ("not allow", "permission", "block", "unfollow", "not found user", "forbidden")
+
+
+class ZaloRequest(BaseRequest):
+    """The Bot API, spoken to Zalo."""
+
+    def __init__(self, api: ZaloApi, users: ChannelUsers, messages: Messages) -> None:
+        self.api = api
+        self.users = users
+        self.messages = messages
+        # Telegram-style message ids for the handlers (Zalo's are strings).
+        self.message_ids = itertools.count(int(time.time() * 1000) % 10**12)
+
+    @property
+    def read_timeout(self) -> float | None:
+        """Not used: Zalo's calls keep their own timeout."""
+        return 15.0
+
+    async def initialize(self) -> None:
+        """Nothing to open: the client connects on first use."""
+
+    async def shutdown(self) -> None:
+        """Close Zalo's connections."""
+        await self.api.close()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        """One Bot API call, as Telegram would have answered it."""
+        name = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        files = request_data.multipart_data if request_data else None
+        if files:  # (filename, content, type) per attached file
+            params["_filename"] = next(iter(files.values()))[0]
+        try:
+            result = await self._call(name, params)
+        except ZaloError as exc:
+            return _refused(name, exc)
+        except ZaloUnreachable as exc:
+            # python-telegram-bot turns 502 into NetworkError (retried: nothing was sent)
+            # and we cannot tell "timed out" apart there; the outbox treats both as retry.
+            log.warning("zalo %s: %s", name, exc)
+            return 502, json.dumps(
+                {"ok": False, "error_code": 502, "description": str(exc)}
+            ).encode()
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    async def _call(self, name: str, params: dict[str, Any]) -> Any:
+        if name == "getMe":
+            return {**BOT_USER, "can_join_groups": False, "can_read_all_group_messages": False,
+                    "supports_inline_queries": False}  # fmt: skip
+        if name in ("sendMessage", "editMessageText"):
+            return await self._send(params, str(params.get("text", "")), params.get("reply_markup"))
+        if name == "answerCallbackQuery":
+            # A notice: a line of its own (the query id carries the chat, see events.py).
+            chat = str(params.get("callback_query_id", "")).split(":")[0]
+            if params.get("text") and chat.lstrip("-").isdigit():
+                await self._send({"chat_id": chat}, str(params["text"]), None, plain=True)
+            return True
+        if name == "sendChatAction":
+            chat = await self._chat(params)
+            await self.api.call("sendChatAction", {"chat_id": chat, "action": "typing"})
+            return True
+        if name in ("sendDocument", "sendPhoto"):
+            filename = str(params.get("_filename") or "tệp")
+            notice = self.messages.label(None, "zalo_file_only", name=filename)
+            return await self._send(params, notice, None, plain=True)
+        return True  # setMyCommands, deleteWebhook…: nothing to do on Zalo
+
+    async def _send(
+        self, params: dict[str, Any], text: str, markup: Any, *, plain: bool = False
+    ) -> dict[str, Any]:
+        """Parts of plain text, the numbered buttons under the last; returns the message."""
+        chat = await self._chat(params)
+        user_id = int(params["chat_id"])
+        buttons, links = _buttons(markup)
+        parts = [text] if plain else plain_parts(text, TEXT_LIMIT)
+        # "[1] …" as in the console chat: a card's own numbered lists use "1. …".
+        tail = [f"[{i}] {caption}" for i, (caption, _) in enumerate(buttons, 1)]
+        tail += [f"↗ {caption}: {address}" for caption, address in links]
+        if buttons:
+            tail.append(self.messages.label(None, "zalo_press_hint", count=len(buttons)))
+        if tail:
+            parts = _append(parts or [""], "\n".join(tail))
+        for part in parts:
+            await self.api.call("sendMessage", {"chat_id": chat, "text": part})
+        message = {
+            "message_id": next(self.message_ids),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"},
+            "from": BOT_USER,
+            "text": text[:TEXT_LIMIT],
+        }
+        if markup:
+            message["reply_markup"] = markup if isinstance(markup, dict) else json.loads(markup)
+        if buttons or not plain:  # a file's notice leaves the keyboard as it was
+            keyboard = Keyboard(buttons, message) if buttons else None
+            await asyncio.to_thread(self.users.remember_keyboard, user_id, keyboard)
+        return message
+
+    async def _chat(self, params: dict[str, Any]) -> str:
+        user_id = int(params["chat_id"])
+        external = await asyncio.to_thread(self.users.external_id, user_id)
+        if external is None:
+            raise ZaloError(400, f"chat {user_id} is not a Zalo user")
+        return external
+
+
+def _buttons(markup: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(caption, callback data) of the buttons to number, and (caption, url) of the links."""
+    if not markup:
+        return [], []
+    data = json.loads(markup) if isinstance(markup, str) else markup
+    presses, links = [], []
+    for row in data.get("inline_keyboard", []):
+        for button in row:
+            if button.get("callback_data") is not None:
+                presses.append((str(button["text"]), str(button["callback_data"])))
+            elif button.get("url"):
+                links.append((str(button["text"]), str(button["url"])))
+    return presses, links
+
+
+def _append(parts: list[str], tail: str) -> list[str]:
+    """The numbered choices under the last part, or in a part of their own if it is full."""
+    last = f"{parts[-1]}\n\n{tail}".strip()
+    if len(last) <= TEXT_LIMIT:
+        return [*parts[:-1], last]
+    return [*parts, tail[:TEXT_LIMIT]]
+
+
+def _refused(method: str, exc: ZaloError) -> tuple[int, bytes]:
+    """Zalo's refusal as the Bot API error python-telegram-bot raises for it."""
+    text = exc.description.lower()
+    if exc.code in (401, 403) or any(words in text for words in NOT_ALLOWED):
+        status = 403
+    elif exc.code == 429:
+        status = 429
+    elif 400 <= exc.code < 500:
+        status = 400
+    else:
+        status = 502
+    log.warning("zalo %s refused: %s", method, exc)
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": exc.description}
+    if status == 429:
+        body["parameters"] = {"retry_after": 5}
+    return status, json.dumps(body).encode()
