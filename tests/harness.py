@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import time
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
 from aiohttp import web
@@ -17,6 +18,7 @@ from tthc.app.application import build_application, processor_options
 from tthc.app.services import Services, build_services
 from tthc.bot.ordering import ChatOrderedProcessor
 from tthc.core.settings import Settings
+from tthc.users.roles import Role
 
 TOKEN = "123456:TEST-TOKEN"
 
@@ -248,3 +250,26 @@ async def wait_until(predicate: Any, timeout: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError("condition not met in time")
         await asyncio.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def staffed(
+    server: FakeServer,
+    database_url: str,
+    *,
+    admin: int,
+    staff: tuple[int, ...] = (),
+    managers: tuple[int, ...] = (),
+) -> AsyncIterator[BotHarness]:
+    """The bot with an administrator and the staff and managers it granted."""
+    harness = BotHarness(server, database_url, admin_ids=frozenset({admin}))
+    await harness.start()
+    assert harness.services is not None
+    for user in staff:
+        harness.services.roles.grant(user, Role.STAFF, by=None)
+    for user in managers:
+        harness.services.roles.grant(user, Role.MANAGER, by=None)
+    try:
+        yield harness
+    finally:
+        await harness.stop()

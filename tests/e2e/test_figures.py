@@ -10,11 +10,10 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import _fresh_db
-from tests.harness import BotHarness, FakeServer, wait_until
+from tests.harness import BotHarness, FakeServer, staffed, wait_until
 from tthc.bot.complaints.handlers import overdue_reminders
 from tthc.complaints.models import Complaint
 from tthc.core.clock import utcnow
-from tthc.users.roles import Role
 
 ADMIN, MANAGER, STAFF, CITIZEN = 950, 951, 952, 953
 
@@ -24,13 +23,8 @@ async def mbot(
     server: FakeServer, sqlite_templates: dict[str, Path], tmp_path: Path
 ) -> AsyncIterator[BotHarness]:
     url = _fresh_db("sqlite", True, sqlite_templates, None, tmp_path)
-    harness = BotHarness(server, url, admin_ids=frozenset({ADMIN}))
-    await harness.start()
-    assert harness.services is not None
-    harness.services.roles.grant(MANAGER, Role.MANAGER, by=None)
-    harness.services.roles.grant(STAFF, Role.STAFF, by=None)
-    yield harness
-    await harness.stop()
+    async with staffed(server, url, admin=ADMIN, staff=(STAFF,), managers=(MANAGER,)) as bot:
+        yield bot
 
 
 async def test_the_period_asked_for_is_the_period_reported(mbot: BotHarness) -> None:

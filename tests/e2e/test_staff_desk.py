@@ -22,11 +22,10 @@ from sqlmodel import select
 
 from tests.conftest import _fresh_db
 from tests.e2e.test_dossiers import HEADER, code, load, row
-from tests.harness import BotHarness, FakeServer, wait_until
+from tests.harness import BotHarness, FakeServer, staffed, wait_until
 from tthc.audit.models import AuditEntry
 from tthc.dossiers.status import Status
 from tthc.staff.models import PendingUpload
-from tthc.users.roles import Role
 
 ADMIN = 900
 STAFF = 910
@@ -42,12 +41,8 @@ async def sbot(
 ) -> AsyncIterator[BotHarness]:
     """The bot with an administrator and one staff member."""
     url = _fresh_db("sqlite", True, sqlite_templates, None, tmp_path)
-    harness = BotHarness(server, url, admin_ids=frozenset({ADMIN}))
-    await harness.start()
-    assert harness.services is not None
-    harness.services.roles.grant(STAFF, Role.STAFF, by=None)
-    yield harness
-    await harness.stop()
+    async with staffed(server, url, admin=ADMIN, staff=(STAFF,)) as bot:
+        yield bot
 
 
 def catalogue_file(bot: BotHarness) -> bytes:

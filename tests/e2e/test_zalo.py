@@ -17,7 +17,7 @@ from tests.conftest import _fresh_db
 from tests.e2e.test_dossiers import code, load, row
 from tests.fakezalo import ZALO_TOKEN, FakeZalo
 from tests.harness import TOKEN, BotHarness, FakeServer, wait_until
-from tests.zaloharness import ZALO_SECRET, Driver, TelegramCitizen, ZaloHarness
+from tests.zaloharness import ZALO_SECRET, Driver, TelegramCitizen, ZaloCitizen, ZaloHarness
 from tthc.app.application import build_application
 from tthc.app.runner import serve_channels
 from tthc.app.services import build_services
@@ -123,16 +123,24 @@ async def test_the_same_event_twice_is_answered_once(
     assert first and again == []
 
 
+async def _following(
+    both: tuple[BotHarness, ZaloHarness], tmp_path: Path, n: int, user: str
+) -> ZaloCitizen:
+    """A person on Zalo who looked dossier n up and asked to be told of changes."""
+    load(both[0], tmp_path, [row(n, Status.PROCESSING)], f"first{n}.csv")
+    citizen = both[1].user(user)
+    await citizen.send(code(n))
+    followed = "\n".join(await citizen.press("🔔 Báo cho tôi khi có thay đổi"))
+    assert "🔔 Bạn đang theo dõi hồ sơ này" in followed
+    assert "Đã bật thông báo cho hồ sơ này." in followed  # the button's notice, as a line
+    return citizen
+
+
 async def test_a_status_change_notifies_a_zalo_follower_once(
     both: tuple[BotHarness, ZaloHarness], fake_zalo: FakeZalo, tmp_path: Path
 ) -> None:
     telegram, zalo = both
-    load(telegram, tmp_path, [row(3, Status.PROCESSING)])
-    citizen = zalo.user("ff03")
-    await citizen.send(code(3))
-    followed = "\n".join(await citizen.press("🔔 Báo cho tôi khi có thay đổi"))
-    assert "🔔 Bạn đang theo dõi hồ sơ này" in followed
-    assert "Đã bật thông báo cho hồ sơ này." in followed  # the button's notice, as a line
+    citizen = await _following(both, tmp_path, 3, "ff03")
     before = len(fake_zalo.sent)
     telegram_before = len(telegram.api.sent)
     assert load(telegram, tmp_path, [row(3, Status.NEEDS_DOCUMENTS)], "second.csv") == 1
@@ -150,10 +158,7 @@ async def test_a_person_who_may_not_be_written_to_is_marked_unreachable(
     both: tuple[BotHarness, ZaloHarness], fake_zalo: FakeZalo, tmp_path: Path
 ) -> None:
     telegram, zalo = both
-    load(telegram, tmp_path, [row(5, Status.PROCESSING)])
-    citizen = zalo.user("ff04")
-    await citizen.send(code(5))
-    await citizen.press("🔔 Báo cho tôi khi có thay đổi")
+    await _following(both, tmp_path, 5, "ff04")
     fake_zalo.forbidden.add("ff04")
     load(telegram, tmp_path, [row(5, Status.DONE)], "second.csv")
     assert zalo.channel is not None

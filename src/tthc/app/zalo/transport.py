@@ -19,8 +19,7 @@ import logging
 import time
 from typing import Any
 
-from telegram.request import BaseRequest, RequestData
-
+from tthc.app.standin import Refused, StandInRequest
 from tthc.app.zalo.client import TEXT_LIMIT, ZaloApi, ZaloError, ZaloUnreachable
 from tthc.bot.plain import plain_parts
 from tthc.messages import Messages
@@ -33,7 +32,7 @@ BOT_USER = {"id": 1, "is_bot": True, "first_name": "TTHC", "username": "tthc_zal
 NOT_ALLOWED = ("not allow", "permission", "block", "unfollow", "not found user", "forbidden")
 
 
-class ZaloRequest(BaseRequest):
+class ZaloRequest(StandInRequest):
     """The Bot API, spoken to Zalo."""
 
     def __init__(self, api: ZaloApi, users: ChannelUsers, messages: Messages) -> None:
@@ -43,46 +42,21 @@ class ZaloRequest(BaseRequest):
         # Telegram-style message ids for the handlers (Zalo's are strings).
         self.message_ids = itertools.count(int(time.time() * 1000) % 10**12)
 
-    @property
-    def read_timeout(self) -> float | None:
-        """Not used: Zalo's calls keep their own timeout."""
-        return 15.0
-
-    async def initialize(self) -> None:
-        """Nothing to open: the client connects on first use."""
-
     async def shutdown(self) -> None:
         """Close Zalo's connections."""
         await self.api.close()
 
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        """One Bot API call, as Telegram would have answered it."""
-        name = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        files = request_data.multipart_data if request_data else None
-        if files:  # (filename, content, type) per attached file
-            params["_filename"] = next(iter(files.values()))[0]
+    async def answer(self, method: str, params: dict[str, Any]) -> Any:
+        """One Bot API call done on Zalo; Zalo's refusals as the Bot API's."""
         try:
-            result = await self._call(name, params)
+            return await self._call(method, params)
         except ZaloError as exc:
-            return _refused(name, exc)
+            raise _refused(method, exc) from None
         except ZaloUnreachable as exc:
-            # python-telegram-bot turns 502 into NetworkError (retried: nothing was sent)
-            # and we cannot tell "timed out" apart there; the outbox treats both as retry.
-            log.warning("zalo %s: %s", name, exc)
-            return 502, json.dumps(
-                {"ok": False, "error_code": 502, "description": str(exc)}
-            ).encode()
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+            # python-telegram-bot turns 502 into NetworkError: retried (the outbox cannot
+            # tell a timeout apart here and retries too).
+            log.warning("zalo %s: %s", method, exc)
+            raise Refused(502, str(exc)) from None
 
     async def _call(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":
@@ -168,19 +142,12 @@ def _append(parts: list[str], tail: str) -> list[str]:
     return [*parts, tail[:TEXT_LIMIT]]
 
 
-def _refused(method: str, exc: ZaloError) -> tuple[int, bytes]:
+def _refused(method: str, exc: ZaloError) -> Refused:
     """Zalo's refusal as the Bot API error python-telegram-bot raises for it."""
     text = exc.description.lower()
-    if exc.code in (401, 403) or any(words in text for words in NOT_ALLOWED):
-        status = 403
-    elif exc.code == 429:
-        status = 429
-    elif 400 <= exc.code < 500:
-        status = 400
-    else:
-        status = 502
     log.warning("zalo %s refused: %s", method, exc)
-    body: dict[str, Any] = {"ok": False, "error_code": status, "description": exc.description}
-    if status == 429:
-        body["parameters"] = {"retry_after": 5}
-    return status, json.dumps(body).encode()
+    if exc.code in (401, 403) or any(words in text for words in NOT_ALLOWED):
+        return Refused(403, exc.description)
+    if exc.code == 429:
+        return Refused(429, exc.description, retry_after=5)
+    return Refused(400 if 400 <= exc.code < 500 else 502, exc.description)
