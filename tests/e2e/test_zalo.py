@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession
+from pydantic import SecretStr
 from sqlmodel import select
 
 from tests.conftest import _fresh_db
@@ -176,12 +177,39 @@ def _blocked(zalo: ZaloHarness, user_id: int) -> bool:
         return user is not None and user.blocked_at is not None
 
 
+TG_SECRET = "telegram-secret-0123456789"
+
+
+async def _healthy(url: str) -> None:
+    async with ClientSession() as http:
+        for _ in range(300):
+            try:
+                async with http.get(url) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            await asyncio.sleep(0.05)
+    raise AssertionError(f"{url} never answered")
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_one_process_serves_both_channels_on_one_server(
-    server: FakeServer, fake_zalo: FakeZalo, sqlite_templates: dict[str, Path], tmp_path: Path
+    mode: str,
+    server: FakeServer,
+    fake_zalo: FakeZalo,
+    sqlite_templates: dict[str, Path],
+    tmp_path: Path,
 ) -> None:
-    """What `tthc run` does with both tokens: Telegram polling, Zalo's webhook, one port."""
+    """What `tthc run` does with both tokens: Telegram polling or by webhook, Zalo's
+    webhook, one port."""
     telegram = BotHarness(server, _fresh_db("sqlite", True, sqlite_templates, None, tmp_path))
     zalo = ZaloHarness(fake_zalo, telegram)
+    if mode == "webhook":
+        zalo.extra = {
+            "webhook_url": f"http://127.0.0.1:{zalo.port}/tg",
+            "webhook_secret": SecretStr(TG_SECRET),
+        }
     services = build_services(zalo.settings())
     channel = build_zalo(services, ZALO_TOKEN)
     application = build_application(services, token=TOKEN, rate_limit=False)
@@ -190,11 +218,20 @@ async def test_one_process_serves_both_channels_on_one_server(
     try:
         base = f"http://127.0.0.1:{zalo.port}"
         await wait_until(lambda: fake_zalo.webhook is not None and application.running)
-        server.api.push(
-            {"message": {"message_id": 1, "date": int(time.time()), "text": "lam lai can cuoc",
-                         "chat": {"id": 990, "type": "private"},
-                         "from": {"id": 990, "is_bot": False, "first_name": "An"}}}
-        )  # fmt: skip
+        message = {"message_id": 1, "date": int(time.time()), "text": "lam lai can cuoc",
+                   "chat": {"id": 990, "type": "private"},
+                   "from": {"id": 990, "is_bot": False, "first_name": "An"}}  # fmt: skip
+        if mode == "polling":
+            server.api.push({"message": message})
+        else:
+            assert server.api.webhook is not None
+            assert server.api.webhook["url"] == f"{base}/tg"
+            await _healthy(f"{base}/healthz")
+            async with ClientSession() as http, http.post(
+                f"{base}/tg", json={"update_id": 5, "message": message},
+                headers={"X-Telegram-Bot-Api-Secret-Token": TG_SECRET},
+            ) as response:  # fmt: skip
+                assert response.status == 200
         await wait_until(lambda: any(m.chat_id == 990 for m in server.api.sent))
         event = fake_zalo.text_event("ee01", "lam lai can cuoc", "both-1")
         assert await fake_zalo.deliver(event) == 200
