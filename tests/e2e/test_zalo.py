@@ -18,11 +18,19 @@ from tests.conftest import _fresh_db
 from tests.e2e.test_dossiers import code, load, row
 from tests.fakezalo import ZALO_TOKEN, FakeZalo
 from tests.harness import TOKEN, BotHarness, FakeServer, wait_until
-from tests.zaloharness import ZALO_SECRET, Driver, TelegramCitizen, ZaloCitizen, ZaloHarness
+from tests.zaloharness import (
+    ZALO_SECRET,
+    Driver,
+    TelegramCitizen,
+    ZaloCitizen,
+    ZaloHarness,
+    free_port,
+)
 from tthc.app.application import build_application
 from tthc.app.runner import serve_channels
 from tthc.app.services import build_services
 from tthc.app.zalo.channel import build_zalo
+from tthc.app.zalo.client import ZaloUnreachable
 from tthc.complaints.models import Complaint
 from tthc.dossiers.status import Status
 from tthc.users.models import ChannelFile, User
@@ -296,3 +304,21 @@ async def test_a_complaint_photo_is_downloaded_and_kept(
         stored = session.get(ChannelFile, int(str(complaint.attachment_file_id).split(":")[1]))
         assert stored is not None and stored.content == fake_zalo.photos["p1.jpg"]
     assert complaint.attachment_file_id == f"zalo-file:{stored.id}"
+
+
+async def test_an_unreachable_zalo_api_stops_the_start_cleanly(
+    server: FakeServer, fake_zalo: FakeZalo, sqlite_templates: dict[str, Path], tmp_path: Path
+) -> None:
+    telegram = BotHarness(server, _fresh_db("sqlite", True, sqlite_templates, None, tmp_path))
+    zalo = ZaloHarness(fake_zalo, telegram, zalo_base_url=f"http://127.0.0.1:{free_port()}")
+    services = build_services(zalo.settings())
+    application = build_application(services, token=TOKEN, rate_limit=False)
+    try:
+        with pytest.raises(ZaloUnreachable, match="setWebhook"):
+            await asyncio.wait_for(
+                serve_channels(application, build_zalo(services, ZALO_TOKEN), asyncio.Event()),
+                30,
+            )
+        assert not application.running  # Telegram, started first, was stopped again
+    finally:
+        services.close()

@@ -92,6 +92,6 @@ async def _stop_telegram(application: BotApplication) -> None:
         await application.updater.stop()
     if application.running:
         await application.stop()
-    if application.post_stop is not None:
-        await application.post_stop(application)
+        if application.post_stop is not None:
+            await application.post_stop(application)
     await application.shutdown()

@@ -71,9 +71,10 @@ class ZaloChannel:
         if self.poller is not None:
             self.poller.cancel()
             await asyncio.gather(self.poller, return_exceptions=True)
-        await self.application.stop()
-        if self.application.post_stop is not None:
-            await self.application.post_stop(self.application)
+        if self.application.running:  # not when start-up failed half-way
+            await self.application.stop()
+            if self.application.post_stop is not None:
+                await self.application.post_stop(self.application)
         await self.application.shutdown()
 
     async def handle(self, body: Any) -> None:
