@@ -13,9 +13,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Start the Telegram bot when TELEGRAM_BOT_TOKEN is set (env or .env), else the console chat.
+## Start the bot when TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN is set (env or .env), else the console chat.
 run: $(STAMP)
-	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] || grep -qs '^TELEGRAM_BOT_TOKEN=.\+' .env; then \
+	@if [ -n "$$TELEGRAM_BOT_TOKEN$$ZALO_BOT_TOKEN" ] || grep -qs '^\(TELEGRAM\|ZALO\)_BOT_TOKEN=.\+' .env; then \
 		$(VENV)/bin/tthc run; else $(VENV)/bin/tthc chat; fi
 
 ## Lint and type-check, then the whole suite (unit, SQLite + PostgreSQL, end-to-end through the fake Bot API).
