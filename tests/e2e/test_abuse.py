@@ -23,9 +23,10 @@ from openpyxl import load_workbook
 
 from tests.conftest import _fresh_db
 from tests.e2e.test_dossiers import HEADER, code, load, row
-from tests.e2e.test_webhook import SECRET, Instance, Proxy, _instance, _message, _press
+from tests.e2e.test_webhook import _message, _press
 from tests.harness import BotHarness, FakeServer, wait_until
 from tests.pg import PostgresServer
+from tests.webhooks import SECRET, Instance, Proxy, webhook_instance
 from tthc.app.services import build_services
 from tthc.app.web import SECRET_HEADER, check_health
 from tthc.complaints.models import Complaint
@@ -97,24 +98,6 @@ async def test_13_a_channel_post_gets_no_answer_and_no_error(bot: BotHarness) ->
 # -- the same update twice, a double tap on two instances (PostgreSQL) -------------------
 
 
-@pytest.fixture
-async def cluster(
-    server: FakeServer,
-    pg_server: PostgresServer | None,
-    sqlite_templates: dict[str, Path],
-    tmp_path: Path,
-) -> AsyncIterator[tuple[Proxy, list[Instance]]]:
-    url = _fresh_db("postgres", True, sqlite_templates, pg_server, tmp_path)
-    proxy = Proxy([])
-    await proxy.start()
-    instances = [await _instance(server, url, proxy.port) for _ in range(2)]
-    proxy.backends[:] = [i.url for i in instances]
-    yield proxy, instances
-    for instance in instances:
-        await instance.stop()
-    await proxy.stop()
-
-
 async def _post(url: str, body: Any, *, secret: str = SECRET, raw: bytes | None = None) -> int:
     headers = {SECRET_HEADER: secret, "Content-Type": "application/json"}
     data = raw if raw is not None else json.dumps(body).encode()
@@ -161,7 +144,9 @@ async def lone(
     server: FakeServer, sqlite_templates: dict[str, Path], tmp_path: Path
 ) -> AsyncIterator[Instance]:
     url = _fresh_db("sqlite", True, sqlite_templates, None, tmp_path)
-    instance = await _instance(server, url, 9, web_max_connections=20, web_read_timeout_seconds=0.5)
+    instance = await webhook_instance(
+        server, url, 9, web_max_connections=20, web_read_timeout_seconds=0.5
+    )
     yield instance
     await instance.stop()
 

@@ -10,122 +10,18 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import ClientError, ClientSession, web
+from aiohttp import ClientSession
 
 from tests.conftest import _fresh_db
-from tests.harness import TOKEN, FakeServer
-from tests.pg import PostgresServer
-from tthc.app.application import build_application
-from tthc.app.services import Services, build_services
-from tthc.app.web import SECRET_HEADER, WebhookServer, start_webhook
-from tthc.core.settings import Settings
+from tests.harness import FakeServer
+from tests.webhooks import SECRET, Instance, Proxy, webhook_instance
+from tthc.app.web import SECRET_HEADER
 
-SECRET = "webhook-secret-0123456789"
 pytestmark = pytest.mark.postgres
-
-
-@dataclass
-class Proxy:
-    """A round-robin reverse proxy (what a load balancer does), recording who served what."""
-
-    backends: list[str]
-    served: list[tuple[int, str]] = field(default_factory=list)
-    runner: web.AppRunner | None = None
-    port: int = 0
-
-    async def start(self) -> None:
-        turns = itertools.count()
-
-        async def forward(request: web.Request) -> web.Response:
-            body = await request.read()
-            backend = self.backends[next(turns) % len(self.backends)]
-            headers = {SECRET_HEADER: request.headers.get(SECRET_HEADER, "")}
-            try:
-                async with (
-                    ClientSession() as session,
-                    session.post(
-                        backend, data=body, headers={**headers, "Content-Type": "application/json"}
-                    ) as response,
-                ):
-                    if response.status == 200:
-                        update_id = int((await request.json())["update_id"])
-                        self.served.append((update_id, backend))
-                    return web.Response(status=response.status)
-            except ClientError:
-                return web.Response(status=502)  # that instance is down
-
-        app = web.Application()
-        app.router.add_post("/telegram", forward)
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = int(self.runner.addresses[0][1])
-
-    async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()
-
-
-@dataclass
-class Instance:
-    services: Services
-    server: WebhookServer
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.port}/telegram"
-
-    async def stop(self) -> None:
-        await self.server.stop()
-        self.services.close()
-
-
-async def _instance(server: FakeServer, url: str, proxy_port: int, **overrides: Any) -> Instance:
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        telegram_bot_token=TOKEN,
-        telegram_base_url=server.base_url,
-        database_url=url,
-        secret_key="test-secret-key-0123456789",
-        environment="development",
-        webhook_url=f"http://127.0.0.1:{proxy_port}/telegram",
-        webhook_secret=SECRET,
-        listen="127.0.0.1",
-        port=0,
-        catalog_refresh_seconds=0,
-        concurrent_updates=32,  # more than the default, to press on threads and connections
-        **overrides,
-    )
-    settings.require_webhook()
-    services = build_services(settings)
-    application = build_application(services, token=TOKEN, rate_limit=False)
-    return Instance(services, await start_webhook(application, settings))
-
-
-@pytest.fixture
-async def cluster(
-    server: FakeServer,
-    pg_server: PostgresServer | None,
-    sqlite_templates: dict[str, Path],
-    tmp_path: Path,
-) -> AsyncIterator[tuple[Proxy, list[Instance]]]:
-    url = _fresh_db("postgres", True, sqlite_templates, pg_server, tmp_path)
-    proxy = Proxy([])
-    await proxy.start()
-    instances = [await _instance(server, url, proxy.port) for _ in range(2)]
-    proxy.backends[:] = [i.url for i in instances]
-    yield proxy, instances
-    for instance in instances:
-        if instance.server.runner.server is not None:
-            await instance.stop()
-    await proxy.stop()
 
 
 _ids = itertools.count(1)
@@ -260,7 +156,7 @@ async def test_on_sqlite_updates_take_turns_at_the_database_and_overlap_on_the_n
     url = _fresh_db("sqlite", True, sqlite_templates, None, tmp_path)
     proxy = Proxy([])
     await proxy.start()
-    instance = await _instance(server, url, proxy.port)
+    instance = await webhook_instance(server, url, proxy.port)
     proxy.backends[:] = [instance.url]
     api = server.api
     api.latency = 0.02

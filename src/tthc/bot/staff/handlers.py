@@ -294,16 +294,7 @@ async def unmap_command(update: Update, context: BotContext, user: UserView) -> 
         await reply_text(update, context, user, "staff_usage", usage=usage)
         return
     code, question = parts[1], parts[2]
-    try:
-        removed = await context.call(
-            context.services.inbox.unmap, code, question, actor=actor_of(update)
-        )
-    except UnknownProcedure:
-        await reply_text(update, context, user, "unknown_procedure", code=code)
-        return
-    await reply_text(
-        update, context, user, "alias_removed", code=code, query=question, removed=removed
-    )
+    await _unmap(update, context, user, code, question)
 
 
 @requires(Role.STAFF)
@@ -317,6 +308,13 @@ async def unmap_button(update: Update, context: BotContext, user: UserView) -> N
         await reply_text(update, context, user, "stale", menu=True)
         return
     code, question = str(details.get("code", "")), str(details.get("question", ""))
+    await _unmap(update, context, user, code, question)
+
+
+async def _unmap(
+    update: Update, context: BotContext, user: UserView, code: str, question: str
+) -> None:
+    """Remove the alias and say so (the command and the journal's button alike)."""
     try:
         removed = await context.call(
             context.services.inbox.unmap, code, question, actor=actor_of(update)
