@@ -6,10 +6,10 @@ import asyncio
 import contextlib
 import itertools
 import time
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, web
 from telegram import Update
 from telegram.request import HTTPXRequest
 
@@ -250,6 +250,24 @@ async def wait_until(predicate: Any, timeout: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError("condition not met in time")
         await asyncio.sleep(0.05)
+
+
+async def until_healthy(
+    url: str, *, running: Callable[[], bool] = lambda: True, timeout: float = 60.0
+) -> None:
+    """Wait until GET `url` answers 200; fail at once if what serves it stopped running."""
+    deadline = time.monotonic() + timeout
+    async with ClientSession() as http:
+        while time.monotonic() < deadline:
+            assert running(), f"what serves {url} stopped"
+            try:
+                async with http.get(url) as response:
+                    if response.status == 200:
+                        return
+            except ClientError:
+                pass
+            await asyncio.sleep(0.05)
+    raise AssertionError(f"{url} never answered 200")
 
 
 @contextlib.asynccontextmanager

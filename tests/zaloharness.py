@@ -8,11 +8,10 @@ import re
 import socket
 from typing import Any, Protocol
 
-from aiohttp import ClientError, ClientSession
 from pydantic import SecretStr
 
 from tests.fakezalo import ZALO_TOKEN, FakeZalo
-from tests.harness import BotHarness, Citizen
+from tests.harness import BotHarness, Citizen, until_healthy
 from tthc.app.runner import serve_channels
 from tthc.app.services import Services, build_services
 from tthc.app.zalo.channel import ZaloChannel, build_zalo
@@ -61,18 +60,12 @@ class ZaloHarness:
         self.channel = build_zalo(self.services, ZALO_TOKEN)
         self._stop = asyncio.Event()
         self._task = asyncio.create_task(serve_channels(None, self.channel, self._stop))
-        async with ClientSession() as http:
-            for _ in range(300):
-                try:
-                    async with http.get(f"http://127.0.0.1:{self.port}/healthz") as response:
-                        polling = settings.zalo_webhook_url is None
-                        if response.status == 200 and (polling or self.fake.webhook is not None):
-                            return
-                except ClientError:
-                    pass
-                assert not self._task.done(), self._task.exception()
-                await asyncio.sleep(0.05)
-        raise AssertionError("the Zalo channel never became healthy")
+        task = self._task
+        # Served only after the channel started (its webhook registered, if it has one).
+        await until_healthy(
+            f"http://127.0.0.1:{self.port}/healthz", running=lambda: not task.done()
+        )
+        assert settings.zalo_webhook_url is None or self.fake.webhook is not None
 
     async def stop(self) -> None:
         self._stop.set()

@@ -12,10 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from aiohttp import ClientError, ClientSession
-
 from tests.fakezalo import ZALO_TOKEN, FakeZalo
-from tests.harness import TOKEN, FakeServer
+from tests.harness import TOKEN, FakeServer, until_healthy
 
 TTHC = str(Path(sys.executable).with_name("tthc"))
 SECRET = "operator-secret-0123456789"
@@ -36,18 +34,7 @@ async def _tthc(env: dict[str, str], *args: str) -> tuple[int, str]:
 
 
 async def _wait_healthy(url: str, process: asyncio.subprocess.Process) -> None:
-    deadline = time.monotonic() + 120
-    async with ClientSession() as session:
-        while time.monotonic() < deadline:
-            assert process.returncode is None, "tthc run exited"
-            try:
-                async with session.get(url) as response:
-                    if response.status == 200:
-                        return
-            except ClientError:
-                pass
-            await asyncio.sleep(0.2)
-    raise AssertionError("never healthy")
+    await until_healthy(url, running=lambda: process.returncode is None, timeout=120)
 
 
 async def test_run_serves_the_webhook_and_keeps_it_registered_at_stop(

@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from tests.conftest import _fresh_db
 from tests.e2e.test_dossiers import HEADER, code, load, row
 from tests.e2e.test_webhook import _message, _press
-from tests.harness import BotHarness, FakeServer, wait_until
+from tests.harness import BotHarness, FakeServer, staffed, wait_until
 from tests.pg import PostgresServer
 from tests.webhooks import SECRET, Instance, Proxy, webhook_instance
 from tthc.app.services import build_services
@@ -284,13 +284,8 @@ async def pg_staff_bot(
     tmp_path: Path,
 ) -> AsyncIterator[BotHarness]:
     url = _fresh_db("postgres", True, sqlite_templates, pg_server, tmp_path)
-    harness = BotHarness(server, url, admin_ids=frozenset({900}))
-    await harness.start()
-    assert harness.services is not None
-    harness.services.roles.grant(711, Role.STAFF, by=None)
-    harness.services.roles.grant(712, Role.MANAGER, by=None)
-    yield harness
-    await harness.stop()
+    async with staffed(server, url, admin=900, staff=(711,), managers=(712,)) as bot:
+        yield bot
 
 
 @pytest.mark.postgres

@@ -17,7 +17,7 @@ from sqlmodel import select
 from tests.conftest import _fresh_db
 from tests.e2e.test_dossiers import code, load, row
 from tests.fakezalo import ZALO_TOKEN, FakeZalo
-from tests.harness import TOKEN, BotHarness, FakeServer, wait_until
+from tests.harness import TOKEN, BotHarness, FakeServer, until_healthy, wait_until
 from tests.zaloharness import (
     ZALO_SECRET,
     Driver,
@@ -188,19 +188,6 @@ def _blocked(zalo: ZaloHarness, user_id: int) -> bool:
 TG_SECRET = "telegram-secret-0123456789"
 
 
-async def _healthy(url: str) -> None:
-    async with ClientSession() as http:
-        for _ in range(300):
-            try:
-                async with http.get(url) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            await asyncio.sleep(0.05)
-    raise AssertionError(f"{url} never answered")
-
-
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_one_process_serves_both_channels_on_one_server(
     mode: str,
@@ -234,7 +221,7 @@ async def test_one_process_serves_both_channels_on_one_server(
         else:
             assert server.api.webhook is not None
             assert server.api.webhook["url"] == f"{base}/tg"
-            await _healthy(f"{base}/healthz")
+            await until_healthy(f"{base}/healthz")
             async with ClientSession() as http, http.post(
                 f"{base}/tg", json={"update_id": 5, "message": message},
                 headers={"X-Telegram-Bot-Api-Secret-Token": TG_SECRET},
