@@ -21,13 +21,10 @@ from typing import Any
 
 from aiohttp import ClientSession
 
-from bench.throughput import QUERIES, serve_fake_api
+from bench.throughput import QUERIES, seed_sqlite, serve_fake_api
 from tests.harness import TOKEN
 from tthc.app.application import build_application
-from tthc.app.migrations import upgrade
 from tthc.app.services import build_services
-from tthc.catalog.service import CatalogService
-from tthc.core.database import Database
 from tthc.core.settings import Settings
 
 FLOODER = 77_000_001
@@ -98,10 +95,7 @@ async def run(size: int) -> None:
     port = parent.recv()
     with tempfile.TemporaryDirectory() as folder:
         template = Path(folder) / "seeded.db"
-        upgrade(f"sqlite:///{template}")
-        db = Database(f"sqlite:///{template}")
-        CatalogService(db).ensure_seeded()
-        db.dispose()
+        seed_sqlite(template)
         print(f"one citizen sends {size} messages, then {len(OTHERS)} others ask once each")
         for label, per_minute in (("budget 20/min (default)", 20), ("budget off", 0)):
             copy = Path(folder) / f"{per_minute}.db"

@@ -154,6 +154,14 @@ def different_questions(n: int) -> list[str]:
     return questions[:n]
 
 
+def seed_sqlite(path: Path) -> None:
+    """A migrated SQLite file holding the bundled catalogue, to copy for each run."""
+    upgrade(f"sqlite:///{path}")
+    db = Database(f"sqlite:///{path}")
+    CatalogService(db).ensure_seeded()
+    db.dispose()
+
+
 async def run(citizens: int) -> None:
     parent, child = Pipe()
     fake = Process(target=serve_fake_api, args=(child,), daemon=True)
@@ -164,10 +172,7 @@ async def run(citizens: int) -> None:
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as folder:
         template = Path(folder) / "seeded.db"
-        upgrade(f"sqlite:///{template}")
-        db = Database(f"sqlite:///{template}")
-        CatalogService(db).ensure_seeded()
-        db.dispose()
+        seed_sqlite(template)
         runs = (
             ("limited", True, repeated),
             ("unlimited", False, repeated),
