@@ -12,8 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+from aiohttp import ClientSession
+
 from tests.fakezalo import ZALO_TOKEN, FakeZalo
 from tests.harness import TOKEN, FakeServer, until_healthy
+from tthc import __version__
 
 TTHC = str(Path(sys.executable).with_name("tthc"))
 SECRET = "operator-secret-0123456789"
@@ -126,6 +129,49 @@ async def test_run_serves_zalo_alone_when_only_its_token_is_set(
         assert fake_zalo.sent[0].text.startswith("📋 Cấp lại thẻ căn cước")
         code, out = await _tthc(env, "health")
         assert code == 0 and json.loads(out)["ok"] is True
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 60)
+    assert process.returncode == 0
+
+
+async def test_run_polling_with_port_serves_health_and_metrics(
+    server: FakeServer, seeded_sqlite_url: str
+) -> None:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": server.base_url,
+        "DATABASE_URL": seeded_sqlite_url,
+        "ENVIRONMENT": "development",
+        "LISTEN": "127.0.0.1",
+        "PORT": str(port),
+    }
+    env.pop("WEBHOOK_URL", None)
+    process = await asyncio.create_subprocess_exec(
+        TTHC, "run", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        await _wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
+        server.api.push(
+            {"message": {"message_id": 1, "date": int(time.time()), "text": "lam lai can cuoc",
+                         "chat": {"id": 78, "type": "private"},
+                         "from": {"id": 78, "is_bot": False, "first_name": "An"}}}
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not any(m.chat_id == 78 for m in server.api.sent):
+            assert time.monotonic() < deadline, "no answer while polling"
+            await asyncio.sleep(0.1)
+        async with ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                assert (await response.json())["version"] == __version__
+            async with http.get(f"http://127.0.0.1:{port}/metrics") as response:
+                text = await response.text()
+        assert 'tthc_updates_total{channel="telegram",kind="message"' in text
+        assert server.api.webhook is None  # polling: no webhook registered
+        code, out = await _tthc(env, "health")  # asks the running instance
+        assert code == 0 and json.loads(out)["version"] == __version__
     finally:
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.wait(), 60)

@@ -13,17 +13,22 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.conftest import _fresh_db
 from tests.harness import BotHarness, FakeServer
 from tthc import __version__
+from tthc.app.web import serve, web_app
 
 
 @pytest.fixture
 async def polling(
     server: FakeServer, sqlite_templates: dict[str, Path], tmp_path: Path
-) -> AsyncIterator[BotHarness]:
-    """The bot polling, with PORT set: /healthz and /metrics served beside it."""
+) -> AsyncIterator[tuple[BotHarness, str]]:
+    """The bot polling, with the routes `tthc run` serves beside it when PORT is set
+    (the command itself: tests/cli/test_webhook_cli.py); and their address."""
     url = _fresh_db("sqlite", True, sqlite_templates, None, tmp_path)
     harness = BotHarness(server, url, port=0, listen="127.0.0.1")
     await harness.start()
-    yield harness
+    settings = harness.settings()
+    runner, site = await serve(web_app(harness.application, settings, webhook=False), settings)
+    yield harness, f"http://127.0.0.1:{site.port}"
+    await runner.cleanup()
     await harness.stop()
 
 
@@ -40,9 +45,9 @@ def _value(samples: dict, name: str, **labels: str) -> float:
 
 
 async def test_metrics_and_health_beside_a_polling_bot(
-    polling: BotHarness, caplog: pytest.LogCaptureFixture
+    polling: tuple[BotHarness, str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    base = f"http://127.0.0.1:{polling.application.bot_data['status_server'].port}"
+    bot, base = polling
     async with ClientSession() as http:
         async with http.get(f"{base}/metrics") as response:
             assert response.status == 200
@@ -54,7 +59,7 @@ async def test_metrics_and_health_beside_a_polling_bot(
             (502, "dang ky khai sinh"),
             (503, "xyzzy"),
         ):
-            replies = await polling.user(user_id).send(text)
+            replies = await bot.user(user_id).send(text)
             assert replies
         async with http.get(f"{base}/metrics") as response:
             after = _samples(await response.text())

@@ -33,7 +33,6 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from tthc.app.services import Services, worker_threads
-from tthc.app.web import StatusServer, start_status_server
 from tthc.bot import (
     catalog,
     common,
@@ -287,9 +286,6 @@ async def _post_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     outbox: Every | None = application.bot_data.get("outbox")
     if outbox is not None:
         await outbox.stop()
-    status: StatusServer | None = application.bot_data.pop("status_server", None)
-    if status is not None:
-        await status.stop()
 
 
 def command_menu(messages: Messages, lang: str) -> list[BotCommand]:
@@ -313,11 +309,6 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     )
     application.bot_data["outbox"] = outbox
     outbox.start()
-    polling_with_port = services.settings.serves_http and not services.settings.webhook_url
-    if polling_with_port and not application.bot_data.get("shared_server"):
-        # Polling with PORT set: /healthz and /metrics as in webhook mode.
-        status = await start_status_server(application, services.settings)
-        application.bot_data["status_server"] = status
     messages = services.messages
     try:
         for lang in ("vi", "en"):

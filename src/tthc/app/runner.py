@@ -1,8 +1,9 @@
-"""`tthc run` with Zalo: one process, one web server, Telegram (polling or webhook) beside it.
+"""`tthc run` with Zalo, or polling with PORT set: one process, one web server.
 
-Telegram alone keeps its own paths (`web.run_webhook`, `application.run_polling`). With
-ZALO_BOT_TOKEN set, this runs Zalo alone or both channels: one web server on
-LISTEN:PORT carries /healthz, /metrics, Telegram's webhook path and Zalo's.
+Telegram's webhook alone keeps `web.run_webhook`, plain polling PTB's `run_polling`.
+Otherwise this runs Zalo alone, Telegram alone (polling, with /healthz and /metrics on
+LISTEN:PORT), or both: one web server carries /healthz, /metrics, Telegram's webhook
+path and Zalo's.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from tthc.bot.context import BotApplication
 log = logging.getLogger(__name__)
 
 
-def run_channels(telegram: BotApplication | None, zalo: ZaloChannel) -> None:
-    """Serve Zalo (and Telegram, if given) until SIGINT/SIGTERM."""
+def run_channels(telegram: BotApplication | None, zalo: ZaloChannel | None) -> None:
+    """Serve the channels given until SIGINT/SIGTERM."""
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -36,40 +37,43 @@ def run_channels(telegram: BotApplication | None, zalo: ZaloChannel) -> None:
 
 
 async def serve_channels(
-    telegram: BotApplication | None, zalo: ZaloChannel, stop: asyncio.Event
+    telegram: BotApplication | None, zalo: ZaloChannel | None, stop: asyncio.Event
 ) -> None:
     """Start every channel and the shared web server, wait for `stop`, stop them all."""
-    settings = zalo.services.settings
     if telegram is not None:
-        telegram.bot_data["shared_server"] = True
+        settings = telegram.bot_data["services"].settings
         app = web_app(telegram, settings, webhook=bool(settings.webhook_url))
     else:
+        assert zalo is not None, "no channel to serve"
+        settings = zalo.services.settings
         app = web.Application(
             client_max_size=MAX_UPDATE_BYTES, middlewares=[guards.request_arrived]
         )
         add_status_routes(app, zalo.services)
-    if settings.zalo_webhook_url:
+    if zalo is not None and settings.zalo_webhook_url:
         add_zalo_route(app, zalo)
     runner = None
     try:
         if telegram is not None:
             await _start_telegram(telegram, bool(settings.webhook_url))
-        await zalo.start()
+        if zalo is not None:
+            await zalo.start()
         if settings.serves_http:
             runner, site = await serve(app, settings)
-            log.info("serving", extra={"port": site.port, "channels": _names(telegram)})
+            log.info("serving", extra={"port": site.port, "channels": _names(telegram, zalo)})
         await stop.wait()
         log.info("stopping: finishing the updates in hand; webhooks stay registered")
     finally:
         if runner is not None:
             await runner.cleanup()
-        await zalo.stop()
+        if zalo is not None:
+            await zalo.stop()
         if telegram is not None:
             await _stop_telegram(telegram)
 
 
-def _names(telegram: BotApplication | None) -> str:
-    return "telegram,zalo" if telegram is not None else "zalo"
+def _names(telegram: BotApplication | None, zalo: ZaloChannel | None) -> str:
+    return ",".join(n for n, c in (("telegram", telegram), ("zalo", zalo)) if c is not None)
 
 
 async def _start_telegram(application: BotApplication, webhook: bool) -> None:

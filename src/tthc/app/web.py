@@ -1,7 +1,7 @@
 """The web server: Telegram's webhook, GET /healthz for load balancers, GET /metrics.
 
 In polling mode with PORT set, the same server runs without the webhook path
-(`start_status_server`), so an operator scrapes and health-checks either mode alike.
+(`app/runner.py`), so an operator scrapes and health-checks either mode alike.
 
 A small aiohttp server rather than python-telegram-bot's own (`run_webhook`), for two
 reasons: PTB's server answers Telegram as soon as an update is queued, so an instance
@@ -205,11 +205,12 @@ async def serve(
 
 
 @dataclass
-class StatusServer:
-    """/healthz and /metrics beside a polling bot."""
+class WebhookServer:
+    """A running webhook: the server and the application it feeds."""
 
     runner: web.AppRunner
     site: guards.GuardedSite
+    application: BotApplication
 
     @property
     def port(self) -> int:
@@ -217,30 +218,12 @@ class StatusServer:
         return self.site.port
 
     async def stop(self) -> None:
-        """Stop answering."""
-        await self.runner.cleanup()
-
-
-@dataclass
-class WebhookServer(StatusServer):
-    """A running webhook: the server and the application it feeds."""
-
-    application: BotApplication
-
-    async def stop(self) -> None:
         """Stop taking updates, finish those in hand, stop the application (webhook kept)."""
-        await super().stop()
+        await self.runner.cleanup()
         await self.application.stop()
         if self.application.post_stop is not None:  # as run_webhook would
             await self.application.post_stop(self.application)
         await self.application.shutdown()
-
-
-async def start_status_server(application: BotApplication, settings: Settings) -> StatusServer:
-    """Serve /healthz and /metrics on LISTEN:PORT while the bot polls."""
-    runner, site = await serve(web_app(application, settings, webhook=False), settings)
-    log.info("serving /healthz and /metrics", extra={"port": site.port})
-    return StatusServer(runner, site)
 
 
 class WebhookStartFailed(Exception):

@@ -61,10 +61,12 @@ def run() -> None:
     required(config.require_production_secrets)
     required(config.require_webhook)
     with open_services(config, seed=True) as services:
-        if zalo_token:
+        polling_with_port = config.serves_http and not config.webhook_url
+        if zalo_token or polling_with_port:
             telegram = build_application(services, token=token) if token else None
+            zalo = build_zalo(services, zalo_token) if zalo_token else None
             try:
-                run_channels(telegram, build_zalo(services, zalo_token))
+                run_channels(telegram, zalo)
             except (OSError, ZaloError, ZaloUnreachable, TelegramError) as exc:
                 raise CliError(f"cannot start: {exc}") from None
             return

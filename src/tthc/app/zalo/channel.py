@@ -47,7 +47,6 @@ class ZaloChannel:
     async def start(self) -> None:
         """Initialise and start the Application; register the webhook, or start polling."""
         settings = self.services.settings
-        self.application.bot_data["shared_server"] = True  # the runner serves HTTP
         await self.application.initialize()
         if self.application.post_init is not None:
             await self.application.post_init(self.application)
