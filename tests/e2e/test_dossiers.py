@@ -26,7 +26,6 @@ HEADER = [
     "Người nộp", "Số điện thoại", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả",
     "Ngày trả kết quả", "Trạng thái", "Hình thức nhận kết quả",
 ]  # fmt: skip
-NOW = datetime.now(VIETNAM).replace(hour=9, minute=0, second=0, microsecond=0)
 
 
 def code(n: int) -> str:
@@ -34,10 +33,13 @@ def code(n: int) -> str:
 
 
 def row(n: int, status: Status, *, phone: str = "", due_days: int = 3) -> list[str]:
-    received = NOW - timedelta(days=2)
-    due = NOW + timedelta(days=due_days)
-    finished = NOW - timedelta(days=1) if status.finished else None
-    returned = NOW if status is Status.RETURNED else None
+    # Today at 9:00, taken when the row is made: a module-level "now" goes stale when a
+    # run crosses midnight in Vietnam, and every "còn 3 ngày" with it.
+    now = datetime.now(VIETNAM).replace(hour=9, minute=0, second=0, microsecond=0)
+    received = now - timedelta(days=2)
+    due = now + timedelta(days=due_days)
+    finished = now - timedelta(days=1) if status.finished else None
+    returned = now if status is Status.RETURNED else None
     fmt = "%d/%m/%Y %H:%M"
     return [
         code(n), "1.000656", "Thủ tục đăng ký khai tử", "Hộ tịch", "Ủy ban nhân dân cấp xã",

@@ -80,7 +80,7 @@ async def test_rate_a_finished_dossier_with_criteria_and_comment(
     from tthc.reports.figures import satisfaction
 
     assert fbot.services is not None
-    today = stored[0].created_at.date()
+    today = stored[0].created_at.astimezone(VIETNAM).date()  # reports count Vietnam days
     report = satisfaction(
         fbot.services.db, today, today, scale=fbot.services.settings.rating_scale, criteria=[]
     )
