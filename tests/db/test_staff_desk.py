@@ -42,6 +42,9 @@ def services(db: Database) -> Iterator[Services]:
         parse_json(json.dumps(PROCEDURES).encode()), actor="test", source="setup"
     )
     yield built
+    # An index rebuild started by the import may still hold a connection: let it finish
+    # before the db fixture disposes the engine (else the connection is collected open).
+    built.catalog.close()
 
 
 def catalogue(*extra: dict[str, object]) -> bytes:
