@@ -75,7 +75,7 @@ class ZaloRequest(StandInRequest):
             await self.api.call("sendChatAction", {"chat_id": chat, "action": "typing"})
             return True
         if name in ("sendDocument", "sendPhoto"):
-            filename = str(params.get("_filename") or "tệp")
+            filename = params.get("_filename")
             notice = self.messages.label(None, "zalo_file_only", name=filename)
             return await self._send(params, notice, None, plain=True)
         return True  # setMyCommands, deleteWebhook…: nothing to do on Zalo
